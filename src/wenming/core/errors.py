@@ -1,0 +1,49 @@
+"""Domain errors. Services raise these; one handler turns them into HTTP answers.
+
+Each carries a stable `code` so clients and tests can tell refusals apart without
+parsing messages.
+"""
+
+
+class DomainError(Exception):
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, message: str = "", *, code: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message or "请求无效"
+        self.code = code or self.default_code
+        self.errors = errors or {}
+
+
+class InvalidInput(DomainError):
+    """400: the input breaks a rule (field errors in `errors`)."""
+
+
+class NotFound(DomainError):
+    """404: missing, or outside the caller's scope — the two must look the same."""
+
+    status_code = 404
+    default_code = "not_found"
+
+    def __init__(self, message: str = "未找到", **kw):
+        super().__init__(message, **kw)
+
+
+class ActionForbidden(DomainError):
+    """403: the caller can see the record but their role may not do this."""
+
+    status_code = 403
+    default_code = "forbidden"
+
+
+class TransitionRefused(DomainError):
+    """409: the record's current state does not allow this, or another actor got there first."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    default_code = "too_large"

@@ -1,0 +1,93 @@
+"""Working-day arithmetic with Chinese statutory holidays and make-up workdays.
+
+Order of authority for a date: a CalendarDay entered by the office, then the
+`chinesecalendar` package, then plain weekends. Falling back to weekends never
+crashes; the years it happened for are reported by `uncovered_years()` so the
+pages can warn the office to enter that year's notice.
+"""
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+from wenming.core.models import CalendarDay
+
+logger = logging.getLogger(__name__)
+_uncovered: set[int] = set()
+
+
+def _package_workday(day: dt.date) -> bool | None:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday")
+    return dict(rows)
+
+
+def _year_entered(year: int) -> bool:
+    return CalendarDay.objects.filter(date__year=year).exists()
+
+
+def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
+    if overrides is None:
+        overrides = _overrides(day, day)
+    if day in overrides:
+        return overrides[day]
+    known = _package_workday(day)
+    if known is not None:
+        return known
+    if not _year_entered(day.year) and day.year not in _uncovered:
+        _uncovered.add(day.year)
+        logger.warning("no holiday calendar for %s: counting weekends only", day.year)
+    return day.weekday() < 5
+
+
+def uncovered_years(years=None) -> list[int]:
+    """Years (default: this one and the next) that neither the package nor the office covers."""
+    if years is None:
+        this = timezone.localdate().year
+        years = (this, this + 1)
+    out = []
+    for year in years:
+        if _package_workday(dt.date(year, 6, 1)) is None and not _year_entered(year):
+            out.append(year)
+    return out
+
+
+def add_workdays(start: dt.datetime, days: int) -> dt.datetime:
+    """The moment `days` working days after `start`: the end of that working day (23:59:59 local).
+
+    Something submitted on a Friday evening with one working day allowed is due at the
+    end of Monday; on the eve of National Day it is due at the end of the first workday after.
+    """
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local = timezone.localtime(start, tz)
+    day = local.date()
+    horizon = day + dt.timedelta(days=days * 3 + 30)
+    overrides = _overrides(day, horizon)
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_workday(day, overrides):
+            counted += 1
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end]."""
+    overrides = _overrides(start, end)
+    n = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_workday(day, overrides):
+            n += 1
+    return n

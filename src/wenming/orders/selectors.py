@@ -1,0 +1,98 @@
+"""Reads of orders, always through the caller's scope (DESIGN §1: out of scope looks like missing)."""
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from wenming.core.errors import NotFound
+from wenming.orders.choices import OPEN_STATUSES, OrderStatus
+from wenming.orders.models import Order, OrderEvent, ServiceItem
+from wenming.regions.choices import DISPATCHER_ROLES, Role
+from wenming.regions.selectors import scope_q
+
+
+def visibility_q(user) -> Q:
+    """Which orders a user may see at all."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    q = Q(citizen=user)
+    if user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
+        q |= scope_q(user, "path")
+    if user.role == Role.TEAM_LEADER:
+        q |= Q(team__leader=user) | Q(offers__team__leader=user)
+    if user.role == Role.VOLUNTEER:
+        q |= Q(team__members__user=user)
+    return q
+
+
+def order_list_for(*, user, status: str | None = None, overdue: bool | None = None,
+                   team_id: int | None = None) -> QuerySet[Order]:
+    qs = Order.objects.filter(visibility_q(user))
+    if status:
+        qs = qs.filter(status__in=status.split(",") if "," in status else [status])
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    # the joins through offers/members can repeat a row; dedupe by id without DISTINCT on every column
+    if user.is_authenticated and not user.is_superuser and user.role in (Role.TEAM_LEADER, Role.VOLUNTEER):
+        qs = Order.objects.filter(pk__in=qs.values("pk"))
+    return qs.select_related("service_item__category", "station", "team", "citizen")
+
+
+def order_get_for(*, user, order_id) -> Order:
+    try:
+        pk = int(order_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    order = order_list_for(user=user).filter(pk=pk).first()
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def order_events(*, order: Order) -> QuerySet[OrderEvent]:
+    return order.events.select_related("actor").order_by("at", "id")
+
+
+def dispatch_queue_for(*, user) -> QuerySet[Order]:
+    """The dispatcher console: open orders in scope, overdue and escalated first, then oldest deadline."""
+    return (order_list_for(user=user).filter(status__in=[OrderStatus.SUBMITTED, OrderStatus.DISPATCHED])
+            .order_by("-is_overdue", "-escalation_level", "due_at", "id"))
+
+
+def leader_tasks_for(*, user) -> QuerySet[Order]:
+    """A team leader's list: orders for their teams plus open grab offers, soonest deadline first."""
+    return (order_list_for(user=user).filter(Q(team__leader=user) | Q(offers__team__leader=user))
+            .distinct().order_by("-is_overdue", "due_at", "-id"))
+
+
+def service_item_list() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(is_active=True).select_related("category")
+
+
+def service_item_get(item_id) -> ServiceItem:
+    from wenming.core.errors import InvalidInput
+
+    try:
+        return ServiceItem.objects.get(pk=int(item_id))
+    except (ValueError, TypeError, ServiceItem.DoesNotExist):
+        raise InvalidInput("服务项目不存在", errors={"service_item": ["服务项目不存在"]}) from None
+
+
+def team_open_load(team_ids) -> dict[int, int]:
+    rows = (Order.objects.filter(team_id__in=team_ids, status__in=[OrderStatus.DISPATCHED, OrderStatus.ACCEPTED])
+            .values("team_id").annotate(n=Count("id")))
+    return {r["team_id"]: r["n"] for r in rows}
+
+
+def team_average_score(team_ids) -> dict[int, tuple[float, int]]:
+    rows = (Order.objects.filter(team_id__in=team_ids, status=OrderStatus.RATED, rated_by_default=False)
+            .values("team_id").annotate(avg=Avg("score"), n=Count("id")))
+    return {r["team_id"]: (float(r["avg"]), r["n"]) for r in rows}
+
+
+def overdue_candidates():
+    from django.utils import timezone
+
+    return Order.objects.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())

@@ -1,0 +1,113 @@
+"""Input parsing and output shapes shared by the API and the pages."""
+
+from rest_framework import serializers
+
+from wenming.core.validators import mask_phone
+from wenming.orders import permissions
+from wenming.orders.models import Order, OrderEvent, ServiceItem
+
+
+class ServiceItemOut(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+
+    class Meta:
+        model = ServiceItem
+        fields = ["id", "name", "category", "description"]
+
+
+class PlaceIn(serializers.Serializer):
+    service_item = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    address = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
+    station = serializers.IntegerField(required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         default=None)
+
+
+class DispatchIn(serializers.Serializer):
+    team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    mode = serializers.ChoiceField(choices=["assign", "grab"], default="assign")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class OptionalReasonIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptIn(serializers.Serializer):
+    team = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class HoursLineIn(serializers.Serializer):
+    volunteer = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+
+
+class CompleteIn(serializers.Serializer):
+    summary = serializers.CharField(allow_blank=True)
+    served_count = serializers.IntegerField()
+    hours = HoursLineIn(many=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class RateIn(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PhotosIn(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class OrderOut(serializers.ModelSerializer):
+    service_item = ServiceItemOut()
+    status_display = serializers.CharField(source="get_status_display")
+    station = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "number", "status", "status_display", "service_item", "description", "address",
+            "contact_name", "contact_phone", "station", "team", "dispatch_mode", "due_at", "is_overdue",
+            "escalation_level", "submitted_at", "dispatched_at", "accepted_at", "completed_at", "rated_at",
+            "cancelled_at", "rejected_at", "summary", "served_count", "score", "comment", "rated_by_default",
+            "reason", "photos",
+        ]
+
+    def get_station(self, order):
+        return {"id": order.station_id, "name": order.station.name}
+
+    def get_team(self, order):
+        return {"id": order.team_id, "name": order.team.name} if order.team_id else None
+
+    def get_contact_phone(self, order):
+        user = self.context["request"].user if "request" in self.context else None
+        if user is not None and permissions.can_see_contact(user, order):
+            return order.contact_phone
+        return mask_phone(order.contact_phone)
+
+    def get_photos(self, order):
+        return [p.image.url for p in order.photos.all()]
+
+
+class EventOut(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = OrderEvent
+        fields = ["actor", "at", "from_status", "to_status", "kind", "kind_display", "note"]
+
+    def get_actor(self, event):
+        return event.actor.username if event.actor_id else None

@@ -1,0 +1,55 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from wenming.core.errors import InvalidInput
+from wenming.volunteers.selectors import team_ids_of
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "auth_token"
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128)
+
+
+class TokenApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=TokenIn, responses=inline_serializer("TokenOut", {"token": serializers.CharField()}))
+    def post(self, request):
+        s = TokenIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        user = authenticate(request, **s.validated_data)
+        if user is None or not user.is_active:
+            raise InvalidInput("用户名或密码错误", code="bad_credentials",
+                               errors={"non_field_errors": ["用户名或密码错误"]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeOut(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField()
+    role_display = serializers.CharField()
+    name = serializers.CharField()
+    node = serializers.DictField(allow_null=True)
+    teams = serializers.ListField(child=serializers.IntegerField())
+
+
+class MeApi(APIView):
+    @extend_schema(responses=MeOut)
+    def get(self, request):
+        user = request.user
+        node = {"id": user.node_id, "name": user.node.name, "kind": user.node.kind} if user.node_id else None
+        return Response({"username": user.username, "role": user.role, "role_display": user.get_role_display(),
+                         "name": user.display_name, "node": node, "teams": team_ids_of(user)})

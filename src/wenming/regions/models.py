@@ -1,0 +1,105 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from wenming.core.crypto import ProtectedField
+from wenming.regions.choices import NodeKind, Role, StationKind
+
+
+class Node(models.Model):
+    """A place in the region tree: district → town/street → village/community → grid.
+
+    `path` is the materialised path of ids ("/1/5/37/"), so a subtree is one indexed
+    prefix match on any database.
+    """
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name="上级")
+    kind = models.CharField("层级", max_length=10, choices=NodeKind.choices)
+    name = models.CharField("名称", max_length=60)
+    code = models.CharField("区划代码", max_length=20, blank=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    district = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", editable=False, verbose_name="所属区县")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "区域"
+        verbose_name_plural = "区域"
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="node_unique_name_in_parent")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def full_name(self) -> str:
+        names = []
+        node = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return " / ".join(reversed(names))
+
+
+class Station(models.Model):
+    """The practice centre (district), an institute (town) or a station (village) on a node."""
+
+    node = models.OneToOneField(Node, on_delete=models.PROTECT, related_name="station", verbose_name="所在区域")
+    kind = models.CharField("类型", max_length=10, choices=StationKind.choices)
+    name = models.CharField("名称", max_length=80)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "实践阵地"
+        verbose_name_plural = "实践阵地（中心/所/站）"
+        ordering = ["node__path"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A government department (城管, 交警, 环卫 …); departments hang off the district."""
+
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="departments", verbose_name="所属区县")
+    name = models.CharField("名称", max_length=60)
+    short_name = models.CharField("简称", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["node", "name"], name="department_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the platform, with one role and the node whose subtree they see."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    node = models.ForeignKey(Node, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+                             verbose_name="所属区域")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="users", verbose_name="所属部门")
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    phone = ProtectedField("手机号", blank=True, default="")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from wenming.orders import api as orders_api
+from wenming.regions import api as regions_api
+from wenming.volunteers import api as volunteers_api
+
+admin.site.site_header = "文明实践云平台 · 后台管理"
+admin.site.site_title = "文明实践云平台"
+admin.site.index_title = "管理首页"
+
+api_v1 = [
+    path("auth/token/", regions_api.TokenApi.as_view(), name="token"),
+    path("me/", regions_api.MeApi.as_view(), name="me"),
+    path("service-items/", orders_api.ServiceItemListApi.as_view(), name="service-items"),
+    path("teams/", orders_api.TeamListApi.as_view(), name="teams"),
+    path("teams/<int:pk>/", volunteers_api.TeamDetailApi.as_view(), name="team-detail"),
+    path("orders/", orders_api.OrderListCreateApi.as_view(), name="orders"),
+    path("orders/<int:pk>/", orders_api.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<int:pk>/events/", orders_api.OrderEventsApi.as_view(), name="order-events"),
+    path("orders/<int:pk>/dispatch/", orders_api.OrderDispatchApi.as_view(), name="order-dispatch"),
+    path("orders/<int:pk>/withdraw/", orders_api.OrderWithdrawApi.as_view(), name="order-withdraw"),
+    path("orders/<int:pk>/recommend/", orders_api.OrderRecommendApi.as_view(), name="order-recommend"),
+    path("orders/<int:pk>/accept/", orders_api.OrderAcceptApi.as_view(), name="order-accept"),
+    path("orders/<int:pk>/decline/", orders_api.OrderDeclineApi.as_view(), name="order-decline"),
+    path("orders/<int:pk>/complete/", orders_api.OrderCompleteApi.as_view(), name="order-complete"),
+    path("orders/<int:pk>/photos/", orders_api.OrderPhotosApi.as_view(), name="order-photos"),
+    path("orders/<int:pk>/rate/", orders_api.OrderRateApi.as_view(), name="order-rate"),
+    path("orders/<int:pk>/cancel/", orders_api.OrderCancelApi.as_view(), name="order-cancel"),
+    path("orders/<int:pk>/reject/", orders_api.OrderRejectApi.as_view(), name="order-reject"),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("", include("wenming.core.urls")),
+    path("orders/", include("wenming.orders.urls")),
+    # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
