@@ -12,6 +12,8 @@ from wenming.regions.services import department_create, node_create, station_cre
 from wenming.volunteers.models import ServiceCategory
 from wenming.volunteers.services import team_create, volunteer_create
 
+pytest_plugins = ["tests.plugins.ci_rules"]
+
 PASSWORD = "Wenming@2026"
 
 
@@ -85,6 +87,12 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 costs ~0.1 s per user; the world fixture makes a dozen users per test
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wenming.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "wenming.urls"
@@ -105,6 +106,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise warns when STATIC_ROOT is missing, which it is until the first collectstatic
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # the runserver/tests path finds files without collectstatic
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"

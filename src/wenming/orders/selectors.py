@@ -67,6 +67,27 @@ def leader_tasks_for(*, user) -> QuerySet[Order]:
             .distinct().order_by("-is_overdue", "due_at", "-id"))
 
 
+def offers_taken_from(*, user, order_ids) -> list[int]:
+    """Orders whose grab offer to one of the user's teams was taken by another team."""
+    from wenming.orders.choices import OfferStatus
+    from wenming.orders.models import OrderOffer
+
+    return list(OrderOffer.objects.filter(order_id__in=order_ids, team__leader=user, status=OfferStatus.TAKEN)
+                .values_list("order_id", flat=True))
+
+
+def order_summary_for(*, user) -> dict:
+    """Counts for the console header, in one query."""
+    qs = order_list_for(user=user)
+    return qs.aggregate(
+        submitted=Count("id", filter=Q(status=OrderStatus.SUBMITTED)),
+        dispatched=Count("id", filter=Q(status=OrderStatus.DISPATCHED)),
+        accepted=Count("id", filter=Q(status=OrderStatus.ACCEPTED)),
+        overdue=Count("id", filter=Q(is_overdue=True, status__in=list(OPEN_STATUSES))),
+        completed=Count("id", filter=Q(status=OrderStatus.COMPLETED)),
+    )
+
+
 def service_item_list() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.filter(is_active=True).select_related("category")
 

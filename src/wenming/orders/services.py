@@ -195,7 +195,8 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
         if was == OrderStatus.DISPATCHED and order.team_id == team.pk:
             raise TransitionRefused("订单已派给该队伍", code="same_team")
         kind = EventKind.REDISPATCH if was == OrderStatus.DISPATCHED else EventKind.DISPATCH
-        return _transition(order, action="dispatch", actor=actor, kind=kind, note=note,
+        label = f"派给「{team.name}」" + (f"：{note}" if note else "")
+        return _transition(order, action="dispatch", actor=actor, kind=kind, note=label,
                            data={"team": team.pk, "team_name": team.name, "mode": mode},
                            fields={"team": team, "dispatch_mode": mode})
     teams = list(eligible_teams(order=order, actor=actor))
@@ -203,7 +204,8 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
         raise InvalidInput("管辖范围内没有提供此类服务的队伍", code="no_eligible_team",
                            errors={"mode": ["没有可以抢单的队伍"]})
     kind = EventKind.REDISPATCH if was == OrderStatus.DISPATCHED else EventKind.DISPATCH
-    order = _transition(order, action="dispatch", actor=actor, kind=kind, note=note,
+    label = f"发布抢单，推送给 {len(teams)} 支队伍" + (f"：{note}" if note else "")
+    order = _transition(order, action="dispatch", actor=actor, kind=kind, note=label,
                         data={"mode": mode, "teams": [t.pk for t in teams]},
                         fields={"team": None, "dispatch_mode": mode})
     now = timezone.now()
@@ -256,14 +258,16 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
             if offers.exists():
                 raise TransitionRefused("该订单已被其他队伍抢走", code="already_taken")
             raise ActionForbidden("您带领的队伍不在本单的抢单范围内", code="not_your_team")
-        order = _transition(order, action="accept", actor=actor, data={"team": offer.team_id, "mode": "grab"},
+        order = _transition(order, action="accept", actor=actor, note=f"「{offer.team.name}」抢单成功",
+                            data={"team": offer.team_id, "mode": "grab"},
                             fields={"team": offer.team})
         OrderOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.WON)
         _close_offers(order, OfferStatus.TAKEN)
         return order
     if not permissions.can_accept(actor, order):
         raise ActionForbidden("只有被派单队伍的队长可以接单", code="not_your_team")
-    return _transition(order, action="accept", actor=actor, data={"team": order.team_id})
+    return _transition(order, action="accept", actor=actor, note=f"「{order.team.name}」接单",
+                       data={"team": order.team_id})
 
 
 @transaction.atomic
