@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from wenming.core.errors import ActionForbidden
+from wenming.core.errors import ActionForbidden, NotFound
 from wenming.orders import permissions, selectors, services
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import (
@@ -39,7 +39,13 @@ def _parse(serializer_class, request):
 
 
 def _order_response(request, order, status=200):
-    order = selectors.order_get_for(user=request.user, order_id=order.pk) if request.user.is_authenticated else order
+    if request.user.is_authenticated:
+        try:
+            order = selectors.order_get_for(user=request.user, order_id=order.pk)
+        except NotFound:
+            # the step itself took the order out of the caller's view (a leader declining it):
+            # they still get the order they just changed, as the contract promises
+            pass
     return Response(OrderOut(order, context={"request": request}).data, status=status)
 
 

@@ -113,7 +113,7 @@ def team_average_score(team_ids) -> dict[int, tuple[float, int]]:
     return {r["team_id"]: (float(r["avg"]), r["n"]) for r in rows}
 
 
-def overdue_candidates():
+def overdue_candidates(*, now=None):
     from django.utils import timezone
 
-    return Order.objects.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    return Order.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())

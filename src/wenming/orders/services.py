@@ -72,7 +72,7 @@ def _refuse(order: Order, action: str) -> TransitionRefused:
 
 
 def _transition(order: Order, *, action: str, actor, kind: str | None = None, note: str = "",
-                data: dict | None = None, fields: dict | None = None) -> Order:
+                data: dict | None = None, fields: dict | None = None, now=None) -> Order:
     """Compare-and-set the order from the state we read to the action's target.
 
     The UPDATE matches on the version we read, so whoever commits second changes nothing
@@ -81,7 +81,7 @@ def _transition(order: Order, *, action: str, actor, kind: str | None = None, no
     sources, target = TRANSITIONS[action]
     if order.status not in sources:
         raise _refuse(order, action)
-    now = timezone.now()
+    now = now or timezone.now()
     target = target or order.status
     values = dict(fields or {})
     values.update(status=target, version=F("version") + 1)
@@ -248,6 +248,9 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
     """A team leader takes the order (接单). In grab mode the first valid accept wins."""
     order = order_get_for(user=actor, order_id=order_id)
     if order.status != OrderStatus.DISPATCHED:
+        if OrderOffer.objects.filter(order=order, team__leader=actor, status=OfferStatus.TAKEN).exists():
+            # a grab this leader's team lost: say so rather than "the order is in service"
+            raise TransitionRefused("该订单已被其他队伍抢走", code="already_taken")
         raise _refuse(order, "accept")
     if order.dispatch_mode == DispatchMode.GRAB and order.team_id is None:
         offers = OrderOffer.objects.filter(order=order, team__leader=actor).select_related("team")
@@ -402,19 +405,20 @@ def order_rate(*, order_id, actor, score, comment: str = "") -> Order:
 
 
 @transaction.atomic
-def order_rate_by_default(*, order_id) -> Order | None:
+def order_rate_by_default(*, order_id, now=None) -> Order | None:
     """Close a completed order nobody rated in time with the default score (默认好评). Idempotent."""
+    now = now or timezone.now()
     order = Order.objects.filter(pk=order_id).first()
     if order is None or order.status != OrderStatus.COMPLETED:
         return None
     days = settings.WENMING["ORDER_AUTO_RATE_DAYS"]
-    if order.completed_at > timezone.now() - timezone.timedelta(days=days):
+    if order.completed_at > now - timezone.timedelta(days=days):
         return None
     score = settings.WENMING["ORDER_DEFAULT_SCORE"]
     try:
         return _transition(order, action="rate", actor=None, kind=EventKind.AUTO_RATE,
                            note=f"完成后 {days} 天未评价，系统默认评价", data={"score": score},
-                           fields={"score": score, "rated_by_default": True})
+                           fields={"score": score, "rated_by_default": True}, now=now)
     except TransitionRefused:
         return None
 

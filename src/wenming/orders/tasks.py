@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def escalate_overdue_orders(now=None) -> int:
     changed = 0
-    for order_id in overdue_candidates().values_list("pk", flat=True).iterator():
+    for order_id in overdue_candidates(now=now).values_list("pk", flat=True).iterator():
         try:
             if order_escalate(order_id=order_id, now=now) is not None:
                 changed += 1
@@ -34,7 +34,7 @@ def auto_rate_completed_orders(now=None) -> int:
     ids = Order.objects.filter(status=OrderStatus.COMPLETED, completed_at__lte=cutoff).values_list("pk", flat=True)
     for order_id in ids.iterator():
         try:
-            if order_rate_by_default(order_id=order_id) is not None:
+            if order_rate_by_default(order_id=order_id, now=now) is not None:
                 changed += 1
         except Exception:
             logger.exception("auto-rating order %s failed", order_id)
