@@ -1,10 +1,11 @@
 """One thin endpoint per action: parse, call the service, answer with the order."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
@@ -30,6 +31,10 @@ from wenming.volunteers.selectors import team_list_for
 
 class OrderPlaceAnonThrottle(AnonRateThrottle):
     scope = "order_place_anon"
+
+    def get_rate(self):
+        # DRF copies the rates once at import; read them per request so a changed setting applies
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 def _parse(serializer_class, request):
@@ -175,7 +180,19 @@ class OrderRejectApi(APIView):
         return _order_response(request, services.order_reject(order_id=pk, actor=request.user, reason=data["reason"]))
 
 
+class CandidateOut(serializers.Serializer):
+    team = inline_serializer("CandidateTeam", {"id": serializers.IntegerField(), "name": serializers.CharField()})
+    score = serializers.FloatField(help_text="0–100")
+    distance_km = serializers.FloatField(allow_null=True)
+    open_orders = serializers.IntegerField()
+    average_score = serializers.FloatField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class OrderRecommendApi(APIView):
+    """The dispatcher's ranked candidate teams for assigning this order (指派推荐)."""
+
+    @extend_schema(responses=CandidateOut(many=True))
     def get(self, request, pk):
         order = selectors.order_get_for(user=request.user, order_id=pk)
         if not permissions.can_dispatch(request.user, order):
