@@ -1,5 +1,6 @@
 """Input parsing and output shapes shared by the API and the pages."""
 
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from wenming.core.validators import mask_phone
@@ -85,19 +86,23 @@ class OrderOut(serializers.ModelSerializer):
             "reason", "photos",
         ]
 
+    @extend_schema_field(inline_serializer("OrderStationRef", {"id": serializers.IntegerField(),
+                                                               "name": serializers.CharField()}))
     def get_station(self, order):
         return {"id": order.station_id, "name": order.station.name}
 
+    @extend_schema_field(inline_serializer("OrderTeamRef", {"id": serializers.IntegerField(),
+                                                            "name": serializers.CharField()}, allow_null=True))
     def get_team(self, order):
         return {"id": order.team_id, "name": order.team.name} if order.team_id else None
 
-    def get_contact_phone(self, order):
+    def get_contact_phone(self, order) -> str:
         user = self.context["request"].user if "request" in self.context else None
         if user is not None and permissions.can_see_contact(user, order):
             return order.contact_phone
         return mask_phone(order.contact_phone)
 
-    def get_photos(self, order):
+    def get_photos(self, order) -> list[str]:
         return [p.image.url for p in order.photos.all()]
 
 
@@ -109,5 +114,5 @@ class EventOut(serializers.ModelSerializer):
         model = OrderEvent
         fields = ["actor", "at", "from_status", "to_status", "kind", "kind_display", "note"]
 
-    def get_actor(self, event):
+    def get_actor(self, event) -> str | None:
         return event.actor.username if event.actor_id else None

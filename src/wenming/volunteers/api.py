@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,12 +20,18 @@ class TeamOut(serializers.ModelSerializer):
     def get_categories(self, team) -> list[str]:
         return [c.name for c in team.categories.all()]
 
+    @extend_schema_field(inline_serializer("TeamLeaderRef", {"id": serializers.IntegerField(),
+                                                             "name": serializers.CharField()}, allow_null=True))
     def get_leader(self, team):
         return {"id": team.leader_id, "name": team.leader.display_name} if team.leader_id else None
 
+    @extend_schema_field(inline_serializer("TeamMemberRef", {"id": serializers.IntegerField(),
+                                                             "name": serializers.CharField()}, many=True))
     def get_members(self, team):
         return [{"id": v.pk, "name": v.name} for v in team.members.all()]
 
+    @extend_schema_field(inline_serializer("TeamStationRef", {"id": serializers.IntegerField(),
+                                                              "name": serializers.CharField()}))
     def get_station(self, team):
         return {"id": team.station_id, "name": team.station.name}
 
