@@ -1,0 +1,1 @@
+"""pytest plugins of the Wenming Cloud suite, loaded from the root conftest.py."""
