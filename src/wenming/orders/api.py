@@ -208,6 +208,7 @@ class TeamListApi(generics.ListAPIView):
     """Teams in scope; `?service_item=` keeps those offering that item's category."""
 
     serializer_class = TeamOut
+    pagination_class = None  # a district has hundreds of teams, not thousands: one list, like the menu
 
     @extend_schema(parameters=[OpenApiParameter("service_item", int, description="只列出提供该服务项目的队伍")])
     def get(self, request, *args, **kwargs):
