@@ -61,9 +61,15 @@ def _deadline(status: str, start):
     return add_workdays(start, days) if days is not None else None
 
 
+NOTE_MAX = OrderEvent._meta.get_field("note").max_length
+
+
 def _event(order: Order, *, actor, kind: str, from_status, to_status, at, note: str = "", data=None) -> OrderEvent:
+    # notes carry a label before the user's text, so a note at the input limit can overrun the
+    # column: PostgreSQL would refuse the whole transition
     return OrderEvent.objects.create(order=order, district_id=order.district_id, actor=actor, at=at, kind=kind,
-                                     from_status=from_status, to_status=to_status, note=note, data=data or {})
+                                     from_status=from_status, to_status=to_status, note=note[:NOTE_MAX],
+                                     data=data or {})
 
 
 def _refuse(order: Order, action: str) -> TransitionRefused:
