@@ -5,8 +5,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# re.ASCII: a bare \d also matches full-width and other Unicode digits, which would store a
+# number that differs from its ASCII twin (and its digest)
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
 
 # GB 11643-1999: weights 2^(17-i) mod 11, check characters indexed by the sum mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,7 +33,7 @@ def id_check_char(first17: str) -> str:
 def validate_id_number(value: str) -> str:
     """A citizen ID number: 18 characters, a real birth date, and the GB 11643 check digit."""
     number = (value or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError("身份证号应为18位，最后一位可以是X", code="id_format")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -76,6 +76,10 @@ def add_workdays(start: dt.datetime, days: int) -> dt.datetime:
     counted = 0
     while counted < days:
         day += dt.timedelta(days=1)
+        if day > horizon:
+            # a long run of entered closures outlasted the window fetched: fetch the next one
+            horizon = day + dt.timedelta(days=60)
+            overrides.update(_overrides(day, horizon))
         if is_workday(day, overrides):
             counted += 1
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
