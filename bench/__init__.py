@@ -1,0 +1,1 @@
+"""Benchmarks (not tests). See bench/order_lifecycle.py and docs/PERFORMANCE.md."""

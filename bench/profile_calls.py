@@ -1,0 +1,120 @@
+"""Where a call's time goes: N lifecycles in-process through Django's test client, under cProfile.
+
+A helper for reading the benchmark (docs/PERFORMANCE.md), not part of it. One thread, no
+HTTP server, so it shows the CPU cost of the Python code path of each layer, not contention.
+
+  .venv/bin/python bench/profile_calls.py --db sqlite --layer api -n 50
+  .venv/bin/python bench/profile_calls.py --db postgres --layer bare -n 50 --sort tottime
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--layer", choices=["api", "bare"], default="api")
+    p.add_argument("-n", type=int, default=50, help="profiled lifecycles (after 5 unprofiled)")
+    p.add_argument("--sort", default="cumulative")
+    p.add_argument("--top", type=int, default=45)
+    p.add_argument("--pg-name", default="wenming_bench_profile")
+    args = p.parse_args(argv)
+
+    from bench.order_lifecycle import HOURS, STEPS, pg_drop, pg_recreate
+
+    tmp = Path(tempfile.mkdtemp(prefix="wenming-profile-"))
+    os.environ.update(DJANGO_SETTINGS_MODULE="wenming.settings", DEBUG="0", WENMING_VAR_DIR=str(tmp / "var"))
+    if args.db == "postgres":
+        pg_recreate(args.pg_name)
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.pg_name}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test.utils import override_settings
+
+    from bench import fixtures
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        call_command("migrate", "--noinput", verbosity=0)
+        fx = fixtures.build(secrets.token_hex(3))
+        client = _client(fx, args.layer)
+        ctx = override_settings(ROOT_URLCONF="bench.bare_urls", MIDDLEWARE=[]) if args.layer == "bare" else None
+        if ctx:
+            ctx.enable()
+        for _ in range(5):
+            _lifecycle(client, STEPS, HOURS)
+        prof = cProfile.Profile()
+        t0 = time.perf_counter()
+        prof.enable()
+        for _ in range(args.n):
+            _lifecycle(client, STEPS, HOURS)
+        prof.disable()
+        wall = time.perf_counter() - t0
+        if ctx:
+            ctx.disable()
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(args.top)
+        print(f"{args.layer} on {args.db}: {args.n} lifecycles, {wall * 1000 / args.n / len(STEPS):.2f} ms per call "
+              f"under the profiler (profiling roughly doubles it)")
+        print(out.getvalue())
+    finally:
+        connections.close_all()
+        if args.db == "postgres":
+            pg_drop(args.pg_name)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _client(fx, layer):
+    import json
+
+    from django.test import Client
+
+    from bench.order_lifecycle import HttpLifecycle, LifecycleError
+
+    class C(HttpLifecycle):
+        def __init__(self):
+            self.fx, self.team = fx, fx["teams"]["probe"]
+            self.prefix = "/api/v1" if layer == "api" else "/bare"
+            self.client = Client()
+
+        def call(self, path, token, body, expect):
+            r = self.client.post(self.prefix + path, data=json.dumps(body), content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Token {token}")
+            if r.status_code != expect:
+                raise LifecycleError(f"{path} → {r.status_code} {r.content[:300]!r}")
+            return json.loads(r.content)
+
+    return C()
+
+
+def _lifecycle(client, steps, hours):
+    oid = None
+    for step in steps:
+        oid = client.run_step(step, oid, hours)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
