@@ -146,6 +146,11 @@ run_pytest() {  # run_pytest <name> [env assignments...] -- [pytest args...]
   case $rc in
     0) ;;
     5) echo "ERROR: pytest on $name collected no tests" >&2; failures+=("$name: no tests collected") ;;
+    1) if [[ $(cut -d' ' -f2 <<<"$counts") == 0 ]]; then
+         failures+=("$name: pytest exit code 1 with no failed test: a CI rule failed (see 'wenming CI rules' above)")
+       else
+         failures+=("$name: $(cut -d' ' -f2 <<<"$counts") test(s) failed")
+       fi ;;
     *) failures+=("$name: pytest exit code $rc") ;;
   esac
 }
