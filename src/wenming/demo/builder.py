@@ -71,8 +71,7 @@ class Builder:
         self.size = size
         self.seed = seed
         self.log = log
-        self.rng = random.Random(seed)
-        self.people = People(self.rng)
+        self.people = People(self._stream("people"))
         self.people.reserve(phones=[spec.phone for spec in accounts.DEMO_ACCOUNTS])
         self.report: BuildReport | None = None
 
@@ -81,18 +80,18 @@ class Builder:
         seconds: dict[str, float] = {}
 
         def timed(label: str, step: Callable):
-            self.log(f"正在生成{label}……")
+            self.log(f"正在{label}……")
             started = time.monotonic()
             result = step()
             seconds[label] = time.monotonic() - started
             return result
 
-        region, users, leaders, residents, record = timed("区域、阵地、部门、服务菜单和账号", self._skeleton)
+        region, users, leaders, residents, record = timed("生成区域、阵地、部门、服务菜单和账号", self._skeleton)
         self.report = BuildReport(district=region.district, seconds=seconds)
-        people = timed(f"志愿者 {self.size.volunteers} 名", lambda: self._volunteers(region, users, leaders))
-        demo_team = timed("志愿服务队伍", lambda: self._teams(region, people, users, leaders))
-        timed(f"服务订单 {self.size.orders} 单", lambda: self._orders(region, users, residents, demo_team))
-        timed("超时升级", escalate_overdue_orders)
+        people = timed(f"生成志愿者 {self.size.volunteers} 名", lambda: self._volunteers(region, users, leaders))
+        demo_team = timed("生成志愿服务队伍", lambda: self._teams(region, people, users, leaders))
+        timed(f"生成服务订单 {self.size.orders} 单", lambda: self._orders(region, users, residents, demo_team))
+        timed("超时升级检查", escalate_overdue_orders)
         DemoBuild.objects.filter(pk=record.pk).update(finished_at=timezone.now())
         return self.report
 
@@ -100,14 +99,14 @@ class Builder:
 
     @transaction.atomic
     def _skeleton(self):
-        size, rng = self.size, self.rng
-        region = region_build(rng, towns=size.towns, stations=size.stations)
+        size = self.size
+        region = region_build(self._stream("region"), towns=size.towns, stations=size.stations)
         record = DemoBuild.objects.create(district=region.district, seed=self.seed, size=asdict(size),
                                           started_at=timezone.now())
         _menu_create()
         users = accounts.demo_accounts_create(region)
-        self.orgs = crowd.orgs_create(region, self.people, size.org_count())
-        bulk = accounts.BulkUsers(self.people)
+        rng = self._stream("accounts")
+        bulk = accounts.BulkUsers(self.people.with_rng(rng))
         # one or two teams per village; the home village's first team is the demo team_leader's
         slots = {v.node.pk: (2 if v is region.home else 1 if rng.random() < 0.55 else 2) for v in region.villages}
         nodes = [v.node for v in region.villages for n in range(slots[v.node.pk]) if not (v is region.home and n == 0)]
@@ -115,20 +114,27 @@ class Builder:
         leaders = {v.node.pk: ([users["team_leader"]] if v is region.home else []) for v in region.villages}
         for node in nodes:
             leaders[node.pk].append(next(made))
-        residents = bulk.create(prefix="resident_", role=Role.CITIZEN, nodes=self._resident_homes(region))
+        residents = bulk.create(prefix="resident_", role=Role.CITIZEN, nodes=self._resident_homes(rng, region))
+        # drawn last and from their own stream: their number follows the volunteers, the rest must not
+        self.orgs = crowd.orgs_create(region, self.people.with_rng(self._stream("orgs")), size.org_count())
         return region, users, leaders, residents, record
 
-    def _resident_homes(self, region: Region) -> list[Node]:
+    def _stream(self, name: str) -> random.Random:
+        """A random stream per part, so that changing one size leaves the other parts as they were."""
+        return random.Random(f"{self.seed}:{name}")
+
+    def _resident_homes(self, rng: random.Random, region: Region) -> list[Node]:
         """Three neighbours of the demo citizen, one in each showcase village, the rest anywhere."""
         count = max(12, self.size.orders // 3)
         homes = [region.home.node] * 3
         homes += [v.node for v in away_villages(region) if v is not region.home]
-        homes += [self.rng.choice(region.villages).node for _ in range(count - len(homes))]
+        homes += [rng.choice(region.villages).node for _ in range(count - len(homes))]
         return homes
 
     def _volunteers(self, region: Region, users, leaders) -> crowd.Crowd:
         confirmers = {pk: team_leaders[0] for pk, team_leaders in leaders.items()}
-        people = crowd.Crowd(self.rng, region, self.people, orgs=self.orgs, confirmers=confirmers,
+        rng = self._stream("volunteers")
+        people = crowd.Crowd(rng, region, self.people.with_rng(rng), orgs=self.orgs, confirmers=confirmers,
                              fallback_confirmer=users["center_admin"])
         people.bulk_create(max(self.size.volunteers - 1, 0),
                            progress=lambda n: self.log(f"  已生成志愿者 {n} 名"))
@@ -143,12 +149,13 @@ class Builder:
         categories = list(ServiceCategory.objects.order_by("sort", "pk"))
         menu_ids = set(ServiceItem.objects.values_list("category_id", flat=True))
         demo_team, _ = crowd.teams_create(
-            self.rng, region, people, leaders=leaders, demo_leader=users["team_leader"], demo_team_name=DEMO_TEAM,
+            self._stream("teams"), region, people, leaders=leaders, demo_leader=users["team_leader"], demo_team_name=DEMO_TEAM,
             all_categories=categories, menu_categories=[c for c in categories if c.pk in menu_ids])
         return demo_team
 
     def _orders(self, region: Region, users, residents, demo_team) -> None:
-        story = OrderStory(self.rng, region, self.people, accounts=users, residents=residents)
+        rng = self._stream("orders")
+        story = OrderStory(rng, region, self.people.with_rng(rng), accounts=users, residents=residents)
         scenarios = story.showcase(demo_team)
         scenarios += story.fill(max(self.size.orders - len(scenarios), 0))
         for n, scenario in enumerate(scenarios, start=1):

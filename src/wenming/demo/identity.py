@@ -51,6 +51,13 @@ class People:
         self._surnames = [s for s, _ in SURNAMES]
         self._surname_weights = [w for _, w in SURNAMES]
 
+    def with_rng(self, rng: random.Random) -> "People":
+        """The same registry of numbers handed out, drawing from another random stream."""
+        other = People.__new__(People)
+        other.__dict__.update(self.__dict__)
+        other.rng = rng
+        return other
+
     def reserve(self, *, phones=(), id_numbers=()) -> None:
         """Numbers already handed out elsewhere, never to be generated again."""
         self._phones.update(phones)

@@ -170,3 +170,23 @@ def test_an_interrupted_build_is_not_taken_for_a_whole_one(fast_hashing):
     DemoBuild.objects.create(district=district, seed=1, started_at=timezone.now())
     with pytest.raises(CommandError, match="未完成"):
         call_command("demo", scale="small", stdout=io.StringIO())
+
+
+def test_the_same_seed_draws_the_same_people_and_places():
+    from random import Random
+
+    from wenming.demo.identity import People
+    from wenming.demo.places import plan_towns
+
+    def draw(seed):
+        people = People(Random(seed))
+        return [people.person() for _ in range(50)], plan_towns(Random(seed), towns=22, stations=296)
+
+    first, again = draw(7), draw(7)
+    assert first == again
+    persons, towns = first
+    assert sum(len(t.villages) for t in towns) == 296 and len(towns) == 22
+    assert towns[0].name == "江北街道" and towns[0].villages[0][0] == "龙舌坝社区"
+    assert all(abs(float(v[1]) - 31.85) <= 0.3 and abs(float(v[2]) - 106.76) <= 0.3 for t in towns for v in t.villages)
+    assert len({p.id_number for p in persons}) == 50
+    assert all(validate_id_number(p.id_number) and (int(p.id_number[16]) % 2 == 1) == p.is_male for p in persons)

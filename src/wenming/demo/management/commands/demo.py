@@ -20,7 +20,7 @@ class Command(BaseCommand):
                             help="default：22 个乡镇、296 个村社区、约 3,000 名志愿者；"
                                  "full：129,000 名志愿者（用于性能测试）；small：3 个乡镇、10 个村社区（用于测试）")
         parser.add_argument("--volunteers", type=int, help="志愿者人数（覆盖 --scale）")
-        parser.add_argument("--orders", type=int, help="服务订单数量（默认 200）")
+        parser.add_argument("--orders", type=int, help="服务订单数量（默认 200，small 为 30）")
         parser.add_argument("--seed", type=int, default=builder.SEED, help="随机种子，相同种子生成相同数据")
         parser.add_argument("--reset", action="store_true", help="先清空整个数据库再生成")
 
@@ -55,5 +55,5 @@ class Command(BaseCommand):
         for line in summary.lines(report.district):
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write("用时：" + "，".join(f"{label} {s:.1f} 秒" for label, s in report.seconds.items()))
+        self.stdout.write("用时：" + "，".join(f"{label.removeprefix('生成')} {s:.1f} 秒" for label, s in report.seconds.items()))
         self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，共用时 {total:.1f} 秒。"))
