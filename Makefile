@@ -3,7 +3,7 @@
 #   make demo    install everything, build the demo district, serve it on http://127.0.0.1:8000
 #   make test    install everything (chromium too, as root), run the whole suite on SQLite and PostgreSQL
 #   make lint    ruff
-#   make bench   the order-lifecycle benchmark (bench/), BENCH_ARGS passed through
+#   make bench   the order-lifecycle benchmark (bench/) on SQLite and PostgreSQL
 #
 # Override on the command line, e.g. `make demo PORT=8080` or `make install PYTHON=python3.12`.
 
@@ -11,6 +11,7 @@ VENV ?= .venv
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+BENCH_DBS ?= sqlite postgres
 BENCH_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -54,11 +55,14 @@ test: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# The benchmark starts what it measures itself; see bench/ and docs/PERFORMANCE.md.
+# The order-lifecycle benchmark starts (and stops) the servers it measures itself; it writes
+# to a temporary SQLite file or a temporary PostgreSQL database. See docs/PERFORMANCE.md.
+#   make bench BENCH_DBS=sqlite BENCH_ARGS="-k 300 -c 8"
 bench: install
-	@if [ -f bench/__main__.py ]; then set -x; $(BIN)/python -m bench $(BENCH_ARGS); \
-	elif [ -f bench/run.py ]; then set -x; $(BIN)/python bench/run.py $(BENCH_ARGS); \
-	else echo "make bench: no bench/__main__.py or bench/run.py yet" >&2; exit 1; fi
+	@for db in $(BENCH_DBS); do \
+	  echo "== bench on $$db"; \
+	  $(BIN)/python bench/order_lifecycle.py --db $$db $(BENCH_ARGS) || exit 1; \
+	done
 
 clean:
 	rm -rf node_modules src/wenming/static/vendor artifacts
