@@ -28,7 +28,7 @@ need_base() {
 }
 
 need_browser() {
-  [[ -x /usr/bin/chromium ]] || full+=(chromium)
+  [[ -x "${WENMING_CHROMIUM:-/usr/bin/chromium}" ]] || full+=(chromium)
   if command -v dpkg-query >/dev/null 2>&1; then
     dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || lean+=(fonts-noto-cjk)
   fi
