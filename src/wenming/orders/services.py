@@ -72,6 +72,19 @@ def _event(order: Order, *, actor, kind: str, from_status, to_status, at, note: 
                                      data=data or {})
 
 
+def _get_locked(*, user, order_id) -> Order:
+    """The order as `user` may see it (404 otherwise), its row locked until the transaction ends.
+
+    Every writer locks the order row before it touches the order's offers or events, so on
+    PostgreSQL two writers never wait on each other's rows (a redispatch and a grab used to
+    deadlock), and the state checked next is the one last committed, not an earlier snapshot.
+    On SQLite the IMMEDIATE transaction already holds the write lock and this is a plain read.
+    """
+    order = order_get_for(user=user, order_id=order_id)  # out of scope: 404 before waiting on anything
+    list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True))
+    return order_get_for(user=user, order_id=order_id)
+
+
 def _refuse(order: Order, action: str) -> TransitionRefused:
     return TransitionRefused(f"订单当前状态为「{order.get_status_display()}」，不能{ACTION_LABEL[action]}",
                              code=f"cannot_{action}")
@@ -181,7 +194,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
 
     Dispatching an order that is already dispatched but not yet accepted re-dispatches it.
     """
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_dispatch(actor, order):
         raise ActionForbidden("只有实践站、所、中心管理员可以派单", code="not_dispatcher")
     if mode not in DispatchMode.values:
@@ -236,7 +249,7 @@ def _close_offers(order: Order, status: str, *, except_team_id=None):
 @transaction.atomic
 def order_withdraw(*, order_id, actor, reason: str = "") -> Order:
     """A dispatcher takes back a dispatched order before anyone accepted it (撤回)."""
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_dispatch(actor, order):
         raise ActionForbidden("只有实践站、所、中心管理员可以撤回派单", code="not_dispatcher")
     reason = _text(reason, "reason", required=False)
@@ -252,7 +265,7 @@ def order_withdraw(*, order_id, actor, reason: str = "") -> Order:
 @transaction.atomic
 def order_accept(*, order_id, actor, team_id=None) -> Order:
     """A team leader takes the order (接单). In grab mode the first valid accept wins."""
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if order.status != OrderStatus.DISPATCHED:
         if OrderOffer.objects.filter(order=order, team__leader=actor, status=OfferStatus.TAKEN).exists():
             # a grab this leader's team lost: say so rather than "the order is in service"
@@ -282,7 +295,7 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
 @transaction.atomic
 def order_decline(*, order_id, actor, reason: str) -> Order:
     """A team leader declines (拒单); the order goes back to the dispatcher with the reason."""
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if order.status != OrderStatus.DISPATCHED:
         raise _refuse(order, "decline")
     if not permissions.can_decline(actor, order):
@@ -345,7 +358,7 @@ def _parse_hours(order: Order, lines) -> list[tuple[Volunteer, Decimal]]:
 @transaction.atomic
 def order_complete(*, order_id, actor, summary: str, served_count, hours, photos=()) -> Order:
     """The team leader reports the service done, with hours per volunteer and photos; hours are credited."""
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if order.status != OrderStatus.ACCEPTED:
         raise _refuse(order, "complete")
     if not permissions.can_complete(actor, order):
@@ -381,7 +394,7 @@ def order_complete(*, order_id, actor, summary: str, served_count, hours, photos
 @transaction.atomic
 def order_add_photos(*, order_id, actor, photos) -> list[OrderPhoto]:
     """More evidence from the serving team while the order is in service or just completed."""
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.leads(actor, order.team):
         raise ActionForbidden("只有服务队伍的队长可以上传照片", code="not_your_team")
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.COMPLETED):
@@ -400,7 +413,7 @@ def order_add_photos(*, order_id, actor, photos) -> list[OrderPhoto]:
 
 @transaction.atomic
 def order_rate(*, order_id, actor, score, comment: str = "") -> Order:
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_rate(actor, order):
         raise ActionForbidden("只有点单人可以评价", code="not_your_order")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
@@ -434,7 +447,7 @@ def order_rate_by_default(*, order_id, now=None) -> Order | None:
 
 @transaction.atomic
 def order_cancel(*, order_id, actor, reason: str) -> Order:
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_cancel(actor, order):
         raise ActionForbidden("只有点单人或管理员可以取消订单", code="not_allowed")
     reason = _text(reason, "reason", max_length=500)
@@ -445,7 +458,7 @@ def order_cancel(*, order_id, actor, reason: str) -> Order:
 
 @transaction.atomic
 def order_reject(*, order_id, actor, reason: str) -> Order:
-    order = order_get_for(user=actor, order_id=order_id)
+    order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_reject(actor, order):
         raise ActionForbidden("只有实践站、所、中心管理员可以驳回", code="not_dispatcher")
     reason = _text(reason, "reason", max_length=500)

@@ -1,6 +1,9 @@
 """Helpers that walk an order through the HTTP API as the people who would do each step."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import transaction
 
 from wenming.orders.models import Order, OrderEvent
 
@@ -91,6 +94,20 @@ def snapshot(order_id) -> tuple:
             OrderEvent.objects.filter(order_id=order_id).count())
 
 
+@contextmanager
+def rolled_back():
+    """Try one request and undo whatever it wrote, so many cases can share one order."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def flow(world, api):
     return Flow(world, api)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # `world` creates a dozen accounts per test; the production hasher would dominate the run
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
