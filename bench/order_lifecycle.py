@@ -217,8 +217,12 @@ def wait_for_idle(max_wait: float, threshold: float = 0.2) -> float:
     return load
 
 
-def run_layer(name: str, make_client, args, cpu_groups: list[int]) -> dict:
-    busy_before = wait_for_idle(args.wait_idle) if args.wait_idle else machine_busy()
+def settle(args) -> float:
+    """Cores other processes kept busy just before a layer (waiting for quiet if asked)."""
+    return wait_for_idle(args.wait_idle) if args.wait_idle else machine_busy()
+
+
+def run_layer(name: str, make_client, args, cpu_groups: list[int], busy_before: float) -> dict:
     clients = [make_client() for _ in range(args.clients)]
     try:
         if args.warmup:
@@ -507,6 +511,8 @@ def report(res: dict) -> str:
                  "postgres": "CPU ms/lifecycle: postgres", "other": "CPU ms/lc: other procs"}[part]
         lines.append(f"{label:<26}" + "".join(f"{fmt_ms(layers[n]['cpu_ms_per_lifecycle'][part]):>{w}}"
                                              for n in names))
+    lines.append(f"{'others busy before, cores':<26}" + "".join(
+        f"{layers[n]['busy_cores_before']:>{w}.2f}" for n in names))
     lines.append(f"{'idle CPU cores (of ' + str(meta['nproc']) + ')':<26}" + "".join(
         f"{layers[n]['idle_cores']:>{w}.2f}" for n in names))
     if any(layers[n]["server_cpu_s_by_process"] for n in names):
@@ -612,8 +618,13 @@ def parse_args(argv=None):
     return args
 
 
+def _terminate(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")  # so that servers and databases are cleaned up
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     tmp = Path(tempfile.mkdtemp(prefix="wenming-bench-"))
     env = dict(os.environ)
     env.update(DJANGO_SETTINGS_MODULE="wenming.settings", DEBUG="0",
@@ -668,26 +679,28 @@ def main(argv=None) -> int:
         if "api" in args.layers:
             if args.url:
                 results["api"] = run_layer("api", lambda: HttpLifecycle(args.url.rstrip("/"), fx, "api", "/api/v1"),
-                                           args, [])
+                                           args, [], settle(args))
             else:
+                busy = settle(args)
                 srv = Server("api", env, args, tmp)
                 servers.append(srv)
                 srv.start()
                 results["api"] = run_layer("api", lambda: HttpLifecycle(srv.url, fx, "api", "/api/v1"), args,
-                                           [srv.proc.pid])
+                                           [srv.proc.pid], busy)
                 srv.stop()
         if "bare" in args.layers:
+            busy = settle(args)
             srv = Server("bare", env, args, tmp, settings_module="bench.bare_settings", migrate=False,
                          ready_path="/bare/ping/")
             servers.append(srv)
             srv.start()
             results["bare"] = run_layer("bare", lambda: HttpLifecycle(srv.url, fx, "bare", "/bare"), args,
-                                        [srv.proc.pid])
+                                        [srv.proc.pid], busy)
             srv.stop()
         if "driver" in args.layers:
             plan = driver.plan(fx, layer="driver")
             django.db.connections.close_all()
-            results["driver"] = run_layer("driver", lambda: driver.DriverClient(plan), args, [])
+            results["driver"] = run_layer("driver", lambda: driver.DriverClient(plan), args, [], settle(args))
 
         verification = {}
         for name, r in results.items():
