@@ -90,9 +90,27 @@ def test_an_inactive_service_item_cannot_be_ordered(world, api):
 # ------------------------------------------------------------------------------ unknown ids
 
 
+@pytest.mark.parametrize("order_id", [999999, 10**20])  # the second is past any integer column
 @pytest.mark.parametrize("path", ["", "events/"])
-def test_an_unknown_order_answers_404(world, api, path):
-    _assert_error_body(api(world.center_admin).get(f"/api/v1/orders/999999/{path}"), 404)
+def test_an_unknown_order_answers_404(world, api, path, order_id):
+    _assert_error_body(api(world.center_admin).get(f"/api/v1/orders/{order_id}/{path}"), 404)
+
+
+def test_ids_past_any_integer_column_are_unknown_not_a_crash(flow):
+    w = flow.w
+    big = 10**20
+    client = flow.api(w.center_admin)
+    _assert_error_body(client.get(f"/api/v1/teams/{big}/"), 404)
+    _assert_error_body(client.get(f"/api/v1/teams/?service_item={big}"), 400, "service_item")
+    _assert_error_body(flow.api(w.citizen).post("/api/v1/orders/", _place_body(w, service_item=big), format="json"),
+                       400, "service_item")
+    _assert_error_body(flow.api(w.citizen).post("/api/v1/orders/", _place_body(w, station=big), format="json"),
+                       400, "station")
+    oid = flow.place()
+    before = snapshot(oid)
+    _assert_error_body(flow.post(w.center_admin, oid, "dispatch", {"team": big}), 400, "team")
+    _assert_error_body(flow.post(w.center_admin, big, "dispatch", {"team": w.team.pk}), 404)
+    assert snapshot(oid) == before
 
 
 @pytest.mark.parametrize("action,payload", [

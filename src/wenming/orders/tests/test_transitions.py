@@ -338,6 +338,25 @@ def test_escalation_flags_an_overdue_order_and_raises_it_one_level_per_period_mi
     assert snapshot(oid) == before
 
 
+def test_escalation_of_an_order_at_an_institute_stops_at_the_centre(flow, api):
+    from wenming.core.workdays import add_workdays
+
+    w = flow.w
+    r = api().post("/api/v1/orders/", {"service_item": w.item_elder.pk, "description": "需要法律咨询",
+                                       "address": "江北街道办事处", "contact_phone": "13800004444",
+                                       "station": w.institute_a.pk}, format="json")
+    assert r.status_code == 201, r.json()
+    oid = r.json()["id"]
+    due = Order.objects.get(pk=oid).due_at
+    assert escalate_overdue_orders(now=due + timezone.timedelta(hours=1)) == 1
+    order = Order.objects.get(pk=oid)
+    assert (order.escalation_level, order.escalated_to_id) == (1, w.center.pk)
+    before = snapshot(oid)
+    later = add_workdays(due, 3) + timezone.timedelta(hours=1)
+    assert escalate_overdue_orders(now=later) == 0
+    assert snapshot(oid) == before
+
+
 def test_escalation_ends_when_the_order_moves_on_and_restarts_on_the_new_deadline(flow, settings):
     from wenming.core.workdays import add_workdays
 
