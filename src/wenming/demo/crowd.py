@@ -166,11 +166,10 @@ class Crowd:
 
 def team_categories(rng: random.Random, menu_categories: list[ServiceCategory],
                     others: list[ServiceCategory]) -> list[ServiceCategory]:
-    """Two to five of the categories people order, now and then one more."""
-    chosen = rng.sample(menu_categories, min(len(menu_categories), rng.randint(2, 5)))
-    if others and rng.random() < 0.3:
-        chosen.append(rng.choice(others))
-    return chosen
+    """Two to five categories, mostly ones the menu offers, now and then one it does not."""
+    k = rng.randint(2, 5)
+    extra = [rng.choice(others)] if others and rng.random() < 0.3 else []
+    return rng.sample(menu_categories, min(len(menu_categories), k - len(extra))) + extra
 
 
 def teams_create(rng: random.Random, region: Region, crowd: Crowd, *, leaders: dict[int, list[User]],

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from wenming.core.crypto import digest
@@ -87,6 +87,14 @@ def test_team_leader_leads_a_team_in_station_admins_station_offering_every_categ
     assert station_for_citizen(citizen) == team.station
     assert team.members.filter(user=volunteer).exists()
     assert Volunteer.objects.get(user=volunteer).total_hours > 0
+
+
+def test_every_village_station_has_one_or_two_teams_led_by_team_leaders(demo):
+    per_station = Station.objects.filter(kind=StationKind.STATION).annotate(n=Count("teams"))
+    assert {s.n for s in per_station} <= {1, 2}
+    for team in Team.objects.exclude(leader__username="team_leader").annotate(n=Count("categories")):
+        assert 2 <= team.n <= 5
+        assert team.leader.role == Role.TEAM_LEADER and team.leader.username.startswith("tl_")
 
 
 def test_orders_exist_in_every_state_and_each_demo_role_has_work_waiting(demo):
