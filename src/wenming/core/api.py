@@ -16,11 +16,35 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def _messages(detail, where: str = "") -> list[str]:
+    """The plain messages of one field's (possibly nested) DRF errors, each saying where it applies.
+
+    A list of objects (`hours: [{volunteer, hours}]`) reports per line, keyed by index; turning
+    that into text with str() would show Python reprs to the user.
+    """
+    if isinstance(detail, dict):
+        out = []
+        for key, value in detail.items():
+            if isinstance(key, int) or str(key).isdigit():
+                label = f"第{int(key) + 1}行"
+            elif key == "non_field_errors":
+                label = ""
+            else:
+                label = str(key)
+            out += _messages(value, " ".join(p for p in (where, label) if p))
+        return out
+    if isinstance(detail, list):
+        if any(isinstance(m, dict | list) for m in detail):
+            return _messages({i: m for i, m in enumerate(detail) if m})
+        return [f"{where}：{m}" if where else str(m) for m in detail]
+    return [f"{where}：{detail}" if where else str(detail)]
+
+
 def _flatten(detail) -> dict:
     if isinstance(detail, dict):
-        return {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+        return {k: _messages(v) for k, v in detail.items()}
     if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
+        return {"non_field_errors": _messages(detail)}
     return {}
 
 

@@ -259,6 +259,24 @@ def test_completing_with_bad_input_answers_400_and_credits_nothing(flow, change,
     assert w.vol1.total_hours == 0
 
 
+@pytest.mark.parametrize("hours,where", [
+    ([{"volunteer": "VOL1", "hours": "2.55"}], "第1行"),
+    ([{"volunteer": "VOL1", "hours": "2"}, {"volunteer": "abc", "hours": "1"}], "第2行"),
+    ([{"volunteer": "VOL1"}], "第1行"),
+    ("abc", ""),
+])
+def test_hours_errors_are_plain_messages_per_line(flow, hours, where):
+    w = flow.w
+    oid = flow.order_in("accepted")
+    if isinstance(hours, list):
+        hours = [{k: (w.vol1.pk if v == "VOL1" else v) for k, v in line.items()} for line in hours]
+    body = _assert_error_body(flow.post(w.team_leader, oid, "complete", {**flow.complete_payload(), "hours": hours}),
+                              400, "hours")
+    for message in body["errors"]["hours"]:
+        assert "ErrorDetail" not in message and "{" not in message, message
+        assert message.startswith(where)
+
+
 def test_completing_credits_each_volunteer_once(flow):
     w = flow.w
     oid = flow.order_in("accepted")
