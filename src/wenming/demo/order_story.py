@@ -76,8 +76,10 @@ class OrderStory:
         self.accounts = accounts
         self.residents = residents
         self.items = list(ServiceItem.objects.filter(is_active=True).select_related("category").order_by("sort"))
+        # by id, not the model's name ordering: collations differ between SQLite and PostgreSQL,
+        # and the same seed must give the same orders on both
         self.teams = list(Team.objects.filter(station__node__district=region.district, is_active=True)
-                          .select_related("station__node", "leader").prefetch_related("categories"))
+                          .select_related("station__node", "leader").prefetch_related("categories").order_by("pk"))
         self.team_categories = {t.pk: {c.pk for c in t.categories.all()} for t in self.teams}
         self._member_ids: dict[int, list[int]] = {}
         self.village_of = {v.node.pk: v for v in region.villages}
@@ -264,7 +266,7 @@ class OrderStory:
 
     def _grabber(self, order: Order) -> User:
         """In grab mode the demo team leader grabs when offered, as the showcase wants."""
-        leaders = list(OrderOffer.objects.filter(order=order).values_list("team__leader", flat=True))
+        leaders = list(OrderOffer.objects.filter(order=order).order_by("pk").values_list("team__leader", flat=True))
         demo = self.accounts["team_leader"]
         return demo if demo.pk in leaders else User.objects.get(pk=leaders[0])
 
