@@ -121,11 +121,17 @@ try:
 except (OSError, ET.ParseError):
     print("0 0 0")
     raise SystemExit
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = sum(int(s.get("tests", 0)) for s in suites)
-failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-skipped = sum(int(s.get("skipped", 0)) for s in suites)
-print(tests - failed - skipped, failed, skipped)
+# Count <testcase> elements, one per test: the suite's own totals also count subtests.
+passed = failed = skipped = 0
+for case in root.iter("testcase"):
+    tags = {child.tag for child in case}
+    if tags & {"failure", "error"}:
+        failed += 1
+    elif "skipped" in tags:
+        skipped += 1
+    else:
+        passed += 1
+print(passed, failed, skipped)
 PYEOF
 }
 
