@@ -6,9 +6,21 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from wenming.core.errors import DomainError
+
+
+class SettingsAnonThrottle(AnonRateThrottle):
+    """An anonymous-caller throttle whose rate is read per request from REST_FRAMEWORK settings.
+
+    DRF copies the rates once at import, so a rate changed in settings would never apply.
+    """
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 class Pagination(PageNumberPagination):

@@ -5,10 +5,9 @@ from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import ActionForbidden, NotFound
 from wenming.orders import permissions, selectors, services
 from wenming.orders.recommend import team_recommend
@@ -29,12 +28,8 @@ from wenming.volunteers.api import TeamOut
 from wenming.volunteers.selectors import team_list_for
 
 
-class OrderPlaceAnonThrottle(AnonRateThrottle):
+class OrderPlaceAnonThrottle(SettingsAnonThrottle):
     scope = "order_place_anon"
-
-    def get_rate(self):
-        # DRF copies the rates once at import; read them per request so a changed setting applies
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 def _parse(serializer_class, request):

@@ -3,10 +3,22 @@
 from django.db.models import Avg, Count, Q, QuerySet
 
 from wenming.core.errors import NotFound
-from wenming.orders.choices import OPEN_STATUSES, OrderStatus
-from wenming.orders.models import Order, OrderEvent, ServiceItem
+from wenming.orders.choices import OPEN_STATUSES, OfferStatus, OrderStatus
+from wenming.orders.models import Order, OrderEvent, OrderOffer, ServiceItem
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.selectors import scope_q
+
+
+def _led_or_offered(user, *, include_withdrawn: bool = True) -> Q:
+    """Orders served by a team the user leads, or offered to one for grabbing.
+
+    A withdrawn offer still lets the leader open the order (they saw it, and are told it
+    was taken back) but drops it from their task list.
+    """
+    offered = OrderOffer.objects.filter(team__leader=user)
+    if not include_withdrawn:
+        offered = offered.exclude(status=OfferStatus.WITHDRAWN)
+    return Q(team__leader=user) | Q(pk__in=offered.values("order_id"))
 
 
 def visibility_q(user) -> Q:
@@ -19,7 +31,8 @@ def visibility_q(user) -> Q:
     if user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
         q |= scope_q(user, "path")
     if user.role == Role.TEAM_LEADER:
-        q |= Q(team__leader=user) | Q(offers__team__leader=user)
+        # an offer the dispatcher withdrew no longer shows the order to that team
+        q |= _led_or_offered(user)
     if user.role == Role.VOLUNTEER:
         q |= Q(team__members__user=user)
     return q
@@ -34,9 +47,6 @@ def order_list_for(*, user, status: str | None = None, overdue: bool | None = No
         qs = qs.filter(is_overdue=overdue)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
-    # the joins through offers/members can repeat a row; dedupe by id without DISTINCT on every column
-    if user.is_authenticated and not user.is_superuser and user.role in (Role.TEAM_LEADER, Role.VOLUNTEER):
-        qs = Order.objects.filter(pk__in=qs.values("pk"))
     return qs.select_related("service_item__category", "station", "team", "citizen")
 
 
@@ -63,15 +73,11 @@ def dispatch_queue_for(*, user) -> QuerySet[Order]:
 
 def leader_tasks_for(*, user) -> QuerySet[Order]:
     """A team leader's list: orders for their teams plus open grab offers, soonest deadline first."""
-    return (order_list_for(user=user).filter(Q(team__leader=user) | Q(offers__team__leader=user))
-            .distinct().order_by("-is_overdue", "due_at", "-id"))
+    return order_list_for(user=user).filter(_led_or_offered(user, include_withdrawn=False)).order_by("-is_overdue", "due_at", "-id")
 
 
 def offers_taken_from(*, user, order_ids) -> list[int]:
     """Orders whose grab offer to one of the user's teams was taken by another team."""
-    from wenming.orders.choices import OfferStatus
-    from wenming.orders.models import OrderOffer
-
     return list(OrderOffer.objects.filter(order_id__in=order_ids, team__leader=user, status=OfferStatus.TAKEN)
                 .values_list("order_id", flat=True))
 

@@ -105,7 +105,9 @@ def _transition(order: Order, *, action: str, actor, kind: str | None = None, no
     values = dict(fields or {})
     values.update(status=target, version=F("version") + 1)
     if target != order.status or action == "dispatch":
-        values[STATUS_TIMESTAMP[target]] = now
+        if target != OrderStatus.SUBMITTED:
+            # 点单时间 stays the moment the citizen ordered, even when a decline sends it back
+            values[STATUS_TIMESTAMP[target]] = now
         values["due_at"] = _deadline(target, now)
         values["is_overdue"] = False
         values["escalation_level"] = 0

@@ -4,14 +4,14 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import InvalidInput
 from wenming.volunteers.selectors import team_ids_of
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(SettingsAnonThrottle):
     scope = "auth_token"
 
 
