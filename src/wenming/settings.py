@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "wenming.regions",
     "wenming.volunteers",
     "wenming.orders",
+    "wenming.activities",
+    "wenming.demands",
+    "wenming.assessment",
     "wenming.demo",
 ]
 

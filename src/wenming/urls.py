@@ -31,6 +31,10 @@ api_v1 = [
     path("orders/<int:pk>/rate/", orders_api.OrderRateApi.as_view(), name="order-rate"),
     path("orders/<int:pk>/cancel/", orders_api.OrderCancelApi.as_view(), name="order-cancel"),
     path("orders/<int:pk>/reject/", orders_api.OrderRejectApi.as_view(), name="order-reject"),
+    path("", include("wenming.volunteers.api_urls")),
+    path("", include("wenming.activities.api_urls")),
+    path("", include("wenming.demands.api_urls")),
+    path("", include("wenming.assessment.api_urls")),
 ]
 
 urlpatterns = [
@@ -40,6 +44,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("wenming.core.urls")),
     path("orders/", include("wenming.orders.urls")),
+    path("volunteers/", include("wenming.volunteers.urls")),
+    path("activities/", include("wenming.activities.urls")),
+    path("demands/", include("wenming.demands.urls")),
+    path("assessment/", include("wenming.assessment.urls")),
     # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenming.demo import accounts, catalog, crowd
+from wenming.demo.domains import DemoContext, domain_steps
 from wenming.demo.identity import People
 from wenming.demo.models import DemoBuild
 from wenming.demo.order_story import OrderStory, away_villages
@@ -92,6 +93,9 @@ class Builder:
         demo_team = timed("生成志愿服务队伍", lambda: self._teams(region, people, users, leaders))
         timed(f"生成服务订单 {self.size.orders} 单", lambda: self._orders(region, users, residents, demo_team))
         timed("超时升级检查", escalate_overdue_orders)
+        ctx = DemoContext(region=region, users=users, size=self.size, stream=self._stream, log=self.log)
+        for label, step in domain_steps():
+            timed(label, lambda step=step: step(ctx))
         DemoBuild.objects.filter(pk=record.pk).update(finished_at=timezone.now())
         return self.report
 
