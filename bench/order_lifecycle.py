@@ -490,9 +490,9 @@ def report(res: dict) -> str:
     names = [n for n in LAYERS if n in layers]
     title = dict(LAYER_TITLE, driver=f"driver ({meta['driver_module']})")
     lines = []
-    lines.append(f"Order lifecycle benchmark — {meta['db']}, K={meta['k']} lifecycles (+{meta['warmup']} warm-up "
-                 f"per layer), C={meta['clients']} clients, gunicorn {meta['workers']} workers × "
-                 f"{meta['threads']} threads")
+    lines.append(f"Order lifecycle benchmark — {meta['db']}, K={meta['k']} lifecycles (+{meta['warmup']} warm-up) "
+                 f"per layer and round, C={meta['clients']} clients, gunicorn {meta['workers']} workers × "
+                 f"{meta['threads']} threads" + (f", median of {meta['rounds']} rounds" if meta["rounds"] > 1 else ""))
     lines.append(f"machine: {meta['nproc']} CPUs ({meta['cpu_model']}), {meta['mem_gib']:.1f} GiB; Python "
                  f"{meta['python']}, Django {meta['django']}, DRF {meta['drf']}, gunicorn {meta['gunicorn']}, "
                  f"{meta['db_version']}")
@@ -502,7 +502,10 @@ def report(res: dict) -> str:
     lines.append(head)
     lines.append(f"{'lifecycles/s':<26}" + "".join(f"{layers[n]['lifecycles_per_s']:>{w}.1f}" for n in names))
     lines.append(f"{'wall time, s':<26}" + "".join(f"{layers[n]['wall_s']:>{w}.2f}" for n in names))
-    lines.append(f"{'lifecycles done / errors':<26}" + "".join(
+    if meta["rounds"] > 1:
+        lines.append(f"{'all rounds, lifecycles/s':<26}" + "".join(
+            f"{' '.join(f'{v:.0f}' for v in layers[n]['rounds_lifecycles_per_s']):>{w}}" for n in names))
+    lines.append(f"{'done (round) / errors':<26}" + "".join(
         f"{str(layers[n]['completed']) + ' / ' + str(len(layers[n]['errors'])):>{w}}" for n in names))
     for part in ("client", "server", "postgres", "other"):
         if part == "postgres" and meta["db"] != "postgres":
@@ -559,7 +562,7 @@ def ratio_string(values: list[float], invert: bool = False) -> str:
     parts = []
     for v in values:
         x = (base / v) if invert else (v / base)
-        parts.append(f"{x:.2f}")
+        parts.append(f"{x:.3g}")
     return " : ".join(parts)
 
 
@@ -597,7 +600,10 @@ def parse_args(argv=None):
     p.add_argument("-c", "--clients", type=int, default=8, help="concurrent clients (default 8)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
-    p.add_argument("--warmup", type=int, default=16, help="unmeasured lifecycles per layer first (default 16)")
+    p.add_argument("--warmup", type=int, default=16,
+                   help="unmeasured lifecycles per layer before each measured batch (default 16)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure R rounds of api, bare, driver in turn; the median round is shown (default 1)")
     p.add_argument("--url", help="an already running API server (loopback only); its DATABASE_URL / "
                    "WENMING_VAR_DIR must be in this environment; nothing is created or dropped")
     p.add_argument("--layers", default=",".join(LAYERS), help="comma-separated subset of api,bare,driver")
@@ -611,8 +617,8 @@ def parse_args(argv=None):
     args.layers = [x for x in args.layers.split(",") if x]
     if bad := set(args.layers) - set(LAYERS):
         p.error(f"unknown layers {sorted(bad)}")
-    if args.k < 1 or args.clients < 1:
-        p.error("-k and -c must be positive")
+    if args.k < 1 or args.clients < 1 or args.rounds < 1:
+        p.error("-k, -c and --rounds must be positive")
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
         p.error("--url must point at this machine (127.0.0.1 / localhost)")
     return args
@@ -675,39 +681,51 @@ def main(argv=None) -> int:
         queries = None if args.no_probe else probe_queries(fx)
         django.db.connections.close_all()
 
-        results: dict[str, dict] = {}
+        # servers first (an idle server costs nothing), then R rounds of api → bare → driver, so
+        # that a disturbance from other processes on the machine hits one round, not one layer
+        makers: dict[str, tuple] = {}
         if "api" in args.layers:
             if args.url:
-                results["api"] = run_layer("api", lambda: HttpLifecycle(args.url.rstrip("/"), fx, "api", "/api/v1"),
-                                           args, [], settle(args))
+                makers["api"] = (lambda: HttpLifecycle(args.url.rstrip("/"), fx, "api", "/api/v1"), [])
             else:
-                busy = settle(args)
                 srv = Server("api", env, args, tmp)
                 servers.append(srv)
                 srv.start()
-                results["api"] = run_layer("api", lambda: HttpLifecycle(srv.url, fx, "api", "/api/v1"), args,
-                                           [srv.proc.pid], busy)
-                srv.stop()
+                makers["api"] = (lambda u=srv.url: HttpLifecycle(u, fx, "api", "/api/v1"), [srv.proc.pid])
         if "bare" in args.layers:
-            busy = settle(args)
             srv = Server("bare", env, args, tmp, settings_module="bench.bare_settings", migrate=False,
                          ready_path="/bare/ping/")
             servers.append(srv)
             srv.start()
-            results["bare"] = run_layer("bare", lambda: HttpLifecycle(srv.url, fx, "bare", "/bare"), args,
-                                        [srv.proc.pid], busy)
-            srv.stop()
+            makers["bare"] = (lambda u=srv.url: HttpLifecycle(u, fx, "bare", "/bare"), [srv.proc.pid])
         if "driver" in args.layers:
             plan = driver.plan(fx, layer="driver")
-            django.db.connections.close_all()
-            results["driver"] = run_layer("driver", lambda: driver.DriverClient(plan), args, [], settle(args))
+            makers["driver"] = (lambda: driver.DriverClient(plan), [])
+        django.db.connections.close_all()
+        rounds: dict[str, list[dict]] = {n: [] for n in LAYERS if n in makers}
+        for r in range(args.rounds):
+            for name in rounds:
+                make, groups = makers[name]
+                if args.rounds > 1:
+                    log(f"round {r + 1}/{args.rounds}: {name}")
+                rounds[name].append(run_layer(name, make, args, groups, settle(args)))
+        for srv in servers:
+            srv.stop()
 
+        results: dict[str, dict] = {}
         verification = {}
-        for name, r in results.items():
-            verification[name] = fixtures.verify(fx, name, r["measured_ids"],
-                                                 len(r["measured_ids"]) + len(r["warmup_ids"]))
-            if verification[name] or r["errors"] or r["completed"] != args.k:
+        for name, runs in rounds.items():
+            # the round with the median throughput stands for the layer; all rounds are listed
+            order = sorted(runs, key=lambda x: x["lifecycles_per_s"])
+            chosen = dict(order[(len(order) - 1) // 2])
+            chosen["rounds_lifecycles_per_s"] = [x["lifecycles_per_s"] for x in runs]
+            chosen["errors"] = [e for x in runs for e in x["errors"]]
+            measured = [i for x in runs for i in x["measured_ids"]]
+            total = len(measured) + sum(len(x["warmup_ids"]) for x in runs)
+            verification[name] = fixtures.verify(fx, name, measured, total)
+            if verification[name] or chosen["errors"] or any(x["completed"] != args.k for x in runs):
                 exit_code = 1
+            results[name] = chosen
         django.db.connections.close_all()
 
         names = [n for n in LAYERS if n in results]
@@ -721,7 +739,7 @@ def main(argv=None) -> int:
         import importlib.metadata as md
 
         meta = dict(machine_info(), db=db_label, db_version=db_version, k=args.k, clients=args.clients,
-                    workers=args.workers, threads=args.threads, warmup=args.warmup,
+                    workers=args.workers, threads=args.threads, warmup=args.warmup, rounds=args.rounds,
                     url=args.url or "started here", django=django.get_version(),
                     drf=rest_framework.VERSION, gunicorn=gunicorn.__version__,
                     psycopg=md.version("psycopg"),
