@@ -1,0 +1,259 @@
+"""The rates (响应率, 解决率, 满意率, 办结率, 按时办结率, 退单率, 重办率) and the rankings.
+
+Every figure is defined once in docs/DEMANDS.md and computed here by one function,
+`compute_rates`, over plain rows; `unit_rates` (API, pages, other apps) and `rates_table`
+(rankings, Excel) both feed it, so a figure is the same wherever it is shown.
+
+The set of records for a period: demands collected (登记) in [start, end), except those not
+accepted (不予受理); and the department assignments of those demands. Outcomes are read as
+they stand now (`as_of`, default now).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from wenming.demands.choices import AssignmentStatus, DemandStatus
+from wenming.demands.models import Assignment, Demand, DemandConfig
+from wenming.regions.choices import NodeKind
+from wenming.regions.models import Department, Node
+
+RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "on_time_rate",
+             "return_rate", "redo_rate")
+RATE_LABELS = {
+    "response_rate": "响应率", "resolution_rate": "解决率", "satisfaction_rate": "满意率",
+    "completion_rate": "办结率", "on_time_rate": "按时办结率", "return_rate": "退单率", "redo_rate": "重办率",
+}
+# a lead that is no longer in play does not own the demand's outcome
+_GONE = (AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN)
+
+
+def _ratio(num, den) -> float | None:
+    if not den:
+        return None
+    return round(float(Decimal(num) / Decimal(den)), 4)
+
+
+def compute_rates(demands: list[dict], assignments: list[dict], *, as_of) -> dict:
+    """The figures from raw rows. `demands`: dicts with status, resolved, weight (of the final
+    callback's level or None), closed_at, callback_at, reopen_count. `assignments`: dicts with
+    is_lead, status, mis_dispatch, sign_due_at, signed_at, reply_due_at, replied_at."""
+    collected = len(demands)
+    final = [d for d in demands if d["closed_at"] is not None and d["weight"] is not None]
+    called_back = sum(1 for d in demands if d["callback_at"] is not None)
+    resolved = sum(1 for d in demands if d["resolved"])
+    weight_sum = sum((Decimal(d["weight"]) for d in final), Decimal(0))
+    redo = sum(1 for d in demands if d["reopen_count"])
+
+    counted = [a for a in assignments if not a["mis_dispatch"]]
+    responded = sum(1 for a in counted if a["signed_at"] is not None and a["signed_at"] <= a["sign_due_at"])
+    returned = sum(1 for a in assignments if a["status"] == AssignmentStatus.RETURNED)
+    leads = [a for a in assignments if a["is_lead"] and a["status"] not in _GONE]
+    replied = [a for a in leads if a["replied_at"] is not None]
+    replied_on_time = sum(1 for a in replied if a["replied_at"] <= a["reply_due_at"])
+    open_overdue = sum(1 for a in leads if a["replied_at"] is None and a["status"] != AssignmentStatus.DONE
+                       and a["reply_due_at"] < as_of)
+    counts = {
+        "collected": collected, "assigned": len(assignments), "assigned_counted": len(counted),
+        "responded_in_time": responded, "called_back": called_back, "final_callbacks": len(final),
+        "resolved": resolved, "satisfaction_points": float(weight_sum), "replied": len(replied),
+        "replied_on_time": replied_on_time, "open_overdue": open_overdue, "returned": returned, "redone": redo,
+    }
+    return {
+        "response_rate": _ratio(responded, len(counted)),
+        "resolution_rate": _ratio(sum(1 for d in final if d["resolved"]), len(final)),
+        "satisfaction_rate": _ratio(weight_sum, len(final)),
+        "completion_rate": _ratio(resolved, collected),
+        "on_time_rate": _ratio(replied_on_time, len(replied) + open_overdue),
+        "return_rate": _ratio(returned, len(assignments)),
+        "redo_rate": _ratio(redo, called_back),
+        "counts": counts,
+    }
+
+
+def _demand_rows(start, end, *, node_path: str | None = None, lead_department_id: int | None = None):
+    lead = Assignment.objects.filter(demand=OuterRef("pk"), is_lead=True).exclude(status__in=_GONE).order_by("-id")
+    qs = (Demand.objects.filter(collected_at__gte=start, collected_at__lt=end).exclude(status=DemandStatus.REJECTED)
+          .annotate(lead_department=Subquery(lead.values("department_id")[:1])))
+    if node_path is not None:
+        qs = qs.filter(path__startswith=node_path)
+    if lead_department_id is not None:
+        qs = qs.filter(lead_department=lead_department_id)
+    return list(qs.values("id", "path", "status", "resolved", "closed_at", "callback_at", "reopen_count",
+                          "lead_department", weight=F(
+                              "satisfaction__weight")))
+
+
+def _assignment_rows(start, end, *, node_path: str | None = None, department_id: int | None = None):
+    qs = Assignment.objects.filter(demand__collected_at__gte=start, demand__collected_at__lt=end).exclude(
+        demand__status=DemandStatus.REJECTED)
+    if node_path is not None:
+        qs = qs.filter(demand__path__startswith=node_path)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    return list(qs.values("department_id", "is_lead", "status", "mis_dispatch", "sign_due_at", "signed_at",
+                          "reply_due_at", "replied_at", path=F(
+                              "demand__path")))
+
+
+def unit_rates(*, department_id: int | None = None, node_id: int | None = None, start, end, as_of=None) -> dict:
+    """The rates of one unit for [start, end): a department (the demands it leads, the assignments
+    it was sent), a town/community (the demands in its subtree and their assignments), or the
+    whole set when neither is given. Stable: the assessment app calls it.
+
+    Returns the seven rates (fractions 0–1 rounded to 4 places, None when nothing to count)
+    and the raw counts under "counts".
+    """
+    start, end = _aware(start), _aware(end)
+    as_of = as_of or timezone.now()
+    path = None
+    if node_id is not None:
+        path = Node.objects.values_list("path", flat=True).get(pk=node_id)
+    demands = _demand_rows(start, end, node_path=path, lead_department_id=department_id)
+    assignments = _assignment_rows(start, end, node_path=path, department_id=department_id)
+    return compute_rates(demands, assignments, as_of=as_of)
+
+
+def _aware(value):
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+
+
+def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """'2026-11' → the month's first moment and the next month's, Beijing time."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = dt.date(year, mon, 1)
+    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return _aware(start), _aware(end)
+
+
+def previous_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - (mon == 1)}-{(mon - 2) % 12 + 1:02d}"
+
+
+GROUPS = {"department": "部门", "town": "乡镇/街道", "village": "村/社区"}
+
+
+@dataclass
+class Row:
+    unit_id: int
+    name: str
+    rates: dict
+    score: float | None
+    rank: int | None = None
+    previous_rank: int | None = None
+
+    @property
+    def trend(self) -> str:
+        if self.rank is None or self.previous_rank is None:
+            return "new"
+        return "up" if self.rank < self.previous_rank else "down" if self.rank > self.previous_rank else "same"
+
+
+def score_of(rates: dict, cfg: DemandConfig) -> float | None:
+    """Weighted sum of the three rates × 100; a rate with nothing to count drops out and the
+    remaining weights are scaled up to 1."""
+    weights = {"response_rate": cfg.weight_response, "resolution_rate": cfg.weight_resolution,
+               "satisfaction_rate": cfg.weight_satisfaction}
+    used = {k: Decimal(w) for k, w in weights.items() if rates[k] is not None and w}
+    total = sum(used.values(), Decimal(0))
+    if not total:
+        return None
+    return round(float(sum(Decimal(str(rates[k])) * w for k, w in used.items()) / total * 100), 2)
+
+
+def _units(group: str, district_id: int | None):
+    if group == "department":
+        qs = Department.objects.all()
+        if district_id:
+            qs = qs.filter(node_id=district_id)
+        return [(d.pk, d.name, None) for d in qs.order_by("name")]
+    kind = NodeKind.TOWN if group == "town" else NodeKind.VILLAGE
+    qs = Node.objects.filter(kind=kind)
+    if district_id:
+        qs = qs.filter(district_id=district_id)
+    return [(n.pk, n.name, n.path) for n in qs.order_by("path")]
+
+
+def rates_table(*, group: str, start, end, as_of=None, district_id: int | None = None,
+                cfg: DemandConfig | None = None) -> list[Row]:
+    """Every unit of a peer group with its rates and score, ranked (units below the minimum
+    number of demands are listed without a rank)."""
+    cfg = cfg or DemandConfig.current()
+    start, end = _aware(start), _aware(end)
+    as_of = as_of or timezone.now()
+    demands = _demand_rows(start, end)
+    assignments = _assignment_rows(start, end)
+    units = _units(group, district_id)
+    d_by, a_by = defaultdict(list), defaultdict(list)
+    if group == "department":
+        for d in demands:
+            d_by[d["lead_department"]].append(d)
+        for a in assignments:
+            a_by[a["department_id"]].append(a)
+    else:
+        depth = 1 if group == "town" else 2
+        for d in demands:
+            d_by[_prefix(d["path"], depth)].append(d)
+        for a in assignments:
+            a_by[_prefix(a["path"], depth)].append(a)
+    rows = []
+    for pk, name, path in units:
+        key = pk if group == "department" else path
+        rates = compute_rates(d_by.get(key, []), a_by.get(key, []), as_of=as_of)
+        eligible = rates["counts"]["collected"] + rates["counts"]["assigned"] >= cfg.min_demands
+        rows.append(Row(unit_id=pk, name=name, rates=rates, score=score_of(rates, cfg) if eligible else None))
+    ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, r.name))
+    for r in ranked:  # ties share a rank (1, 2, 2, 4)
+        r.rank = 1 + sum(1 for other in ranked if other.score > r.score)
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.name))
+
+
+def _prefix(path: str, depth: int) -> str | None:
+    parts = path.strip("/").split("/")
+    if len(parts) <= depth:
+        return None
+    return "/" + "/".join(parts[: depth + 1]) + "/"
+
+
+def monthly_ranking(*, group: str, month: str, district_id: int | None = None, as_of=None) -> dict:
+    """The month's ranking with trend arrows against the month before, and red/black lists."""
+    cfg = DemandConfig.current()
+    start, end = month_bounds(month)
+    rows = rates_table(group=group, start=start, end=end, as_of=as_of, district_id=district_id, cfg=cfg)
+    p_start, p_end = month_bounds(previous_month(month))
+    before = {r.unit_id: r.rank for r in rates_table(group=group, start=p_start, end=p_end, as_of=as_of,
+                                                      district_id=district_id, cfg=cfg)}
+    for r in rows:
+        r.previous_rank = before.get(r.unit_id)
+    ranked = [r for r in rows if r.rank is not None]
+    n = min(cfg.list_size, len(ranked) // 2)
+    return {"month": month, "group": group, "rows": rows, "red": ranked[:n], "black": ranked[::-1][:n] if n else [],
+            "config": cfg}
+
+
+def ranking_workbook(ranking: dict):
+    """The ranking as an Excel workbook (openpyxl)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{ranking['month']}{GROUPS[ranking['group']]}排名"
+    head = ["排名", "单位", "得分", *[RATE_LABELS[k] for k in RATE_KEYS], "诉求数", "派单数", "上月排名", "趋势"]
+    ws.append(head)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    arrows = {"up": "↑", "down": "↓", "same": "→", "new": "—"}
+    for r in ranking["rows"]:
+        ws.append([r.rank, r.name, r.score, *[None if r.rates[k] is None else round(r.rates[k] * 100, 2)
+                                               for k in RATE_KEYS],
+                   r.rates["counts"]["collected"], r.rates["counts"]["assigned"], r.previous_rank, arrows[r.trend]])
+    ws.column_dimensions["B"].width = 28
+    return wb

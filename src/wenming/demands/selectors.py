@@ -1,0 +1,174 @@
+"""Reads of demands, always through the caller's scope (out of scope looks like missing).
+
+Who sees a demand: the citizen who reported it, the cadre who recorded it or answers for its
+household, dispatchers/supervisors (station, institute, centre, office admins) and leaders
+for their subtree, and a department's handlers when it was sent to their department.
+"""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from wenming.core.errors import NotFound
+from wenming.demands.choices import FINISHED_ASSIGNMENT, OPEN_STATUSES, AssignmentStatus, DemandStatus
+from wenming.demands.models import (
+    Assignment,
+    Category,
+    DemandConfig,
+    Demand,
+    DemandEvent,
+    ExtensionRequest,
+    Household,
+    ReturnRequest,
+)
+from wenming.demands.permissions import SUPERVISOR_ROLES
+from wenming.regions.choices import Role
+from wenming.regions.selectors import scope_q
+
+
+def visibility_q(user) -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    q = Q(reporter=user) | Q(recorded_by=user)
+    if user.role == Role.CADRE:
+        q |= Q(household__cadre=user)
+    if user.role in SUPERVISOR_ROLES or user.role == Role.LEADER:
+        q |= scope_q(user, "path")
+    if user.role == Role.DEPT_HANDLER and user.department_id:
+        q |= Q(pk__in=Assignment.objects.filter(department_id=user.department_id).values("demand_id"))
+    return q
+
+
+def demand_list_for(*, user, status: str | None = None, overdue: bool | None = None) -> QuerySet[Demand]:
+    qs = Demand.objects.filter(visibility_q(user))
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    return qs.select_related("category__parent", "node", "reporter", "satisfaction")
+
+
+def demand_get_for(*, user, demand_id) -> Demand:
+    try:
+        pk = int(demand_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not -(2**63) < pk < 2**63:
+        raise NotFound()
+    demand = demand_list_for(user=user).filter(pk=pk).first()
+    if demand is None:
+        raise NotFound()
+    return demand
+
+
+def demand_events(*, demand: Demand) -> QuerySet[DemandEvent]:
+    return demand.events.select_related("actor", "assignment__department").order_by("at", "id")
+
+
+def live_assignments(demand: Demand) -> QuerySet[Assignment]:
+    return demand.assignments.exclude(status__in=FINISHED_ASSIGNMENT).select_related("department")
+
+
+def inbox_for(*, user) -> QuerySet[Assignment]:
+    """A department's live assignments, due soonest first (the sign deadline while unsigned)."""
+    if user.role != Role.DEPT_HANDLER or not user.department_id:
+        return Assignment.objects.none()
+    from django.db.models import Case, F, When
+
+    due = Case(When(status=AssignmentStatus.PENDING, then=F("sign_due_at")), default=F("reply_due_at"))
+    return (Assignment.objects.filter(department_id=user.department_id)
+            .exclude(status__in=FINISHED_ASSIGNMENT).exclude(status=AssignmentStatus.REPLIED)
+            .annotate(due=due).select_related("demand__category", "demand__node").order_by("due", "id"))
+
+
+def whistle_board_for(*, user) -> QuerySet[Demand]:
+    """The dispatcher's board: demands waiting to be accepted or sent, overdue first."""
+    return (demand_list_for(user=user).filter(status__in=[DemandStatus.RECEIVED, DemandStatus.ACCEPTED])
+            .order_by("collected_at", "id"))
+
+
+def overdue_for(*, user) -> QuerySet[Demand]:
+    return (demand_list_for(user=user).filter(status__in=list(OPEN_STATUSES), is_overdue=True)
+            .order_by("-escalation_level", "due_at", "id"))
+
+
+def pending_returns_for(*, user) -> QuerySet[ReturnRequest]:
+    ids = demand_list_for(user=user).values("pk")
+    return ReturnRequest.objects.filter(status="pending", assignment__demand_id__in=ids).select_related(
+        "assignment__department", "assignment__demand")
+
+
+def pending_extensions_for(*, user) -> QuerySet[ExtensionRequest]:
+    ids = demand_list_for(user=user).values("pk")
+    return ExtensionRequest.objects.filter(status="pending", assignment__demand_id__in=ids).select_related(
+        "assignment__department", "assignment__demand")
+
+
+def possible_duplicates(*, demand: Demand, user=None) -> QuerySet[Demand]:
+    """Same category and place (node), collected within the configured number of days either side."""
+    days = DemandConfig.current().duplicate_days
+    window = dt.timedelta(days=days)
+    qs = Demand.objects.filter(category_id=demand.category_id, node_id=demand.node_id,
+                               collected_at__gte=demand.collected_at - window,
+                               collected_at__lte=demand.collected_at + window).exclude(pk=demand.pk).exclude(
+        status__in=[DemandStatus.MERGED, DemandStatus.REJECTED])
+    if user is not None:
+        qs = qs.filter(visibility_q(user))
+    return qs.order_by("collected_at")
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent", "department")
+
+
+def suggest_department(category: Category):
+    """The configured department of the category, or of its parent."""
+    while category is not None:
+        if category.department_id:
+            return category.department
+        category = category.parent
+    return None
+
+
+def household_list_for(*, user) -> QuerySet[Household]:
+    if not getattr(user, "is_authenticated", False):
+        return Household.objects.none()
+    if user.is_superuser:
+        return Household.objects.all()
+    if user.role == Role.CADRE:
+        return Household.objects.filter(cadre=user).select_related("node")
+    if user.role in SUPERVISOR_ROLES or user.role == Role.LEADER:
+        return Household.objects.filter(scope_q(user, "path")).select_related("node", "cadre")
+    return Household.objects.none()
+
+
+def household_get_for(*, user, household_id) -> Household:
+    try:
+        pk = int(household_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    h = household_list_for(user=user).filter(pk=pk).first() if -(2**63) < pk < 2**63 else None
+    if h is None:
+        raise NotFound()
+    return h
+
+
+def overdue_assignments(*, now=None) -> QuerySet[Assignment]:
+    now = now or timezone.now()
+    return Assignment.objects.filter(
+        Q(status=AssignmentStatus.PENDING, sign_due_at__lt=now)
+        | Q(status=AssignmentStatus.SIGNED, is_lead=True, reply_due_at__lt=now))
+
+
+def unit_rates(*, department_id: int | None = None, node_id: int | None = None, start, end, as_of=None) -> dict:
+    """The seven rates and raw counts of a department or a town/community for [start, end).
+
+    Stable entry point for other apps (the assessment's quarterly evaluation); see rates.py
+    and docs/DEMANDS.md for the definitions.
+    """
+    from wenming.demands.rates import unit_rates as compute
+
+    return compute(department_id=department_id, node_id=node_id, start=start, end=end, as_of=as_of)
