@@ -1,0 +1,199 @@
+"""Reads of the assessment app, always through the caller's scope (out of scope looks like missing).
+
+Who sees what (docs/ASSESSMENT.md):
+- office staff (office_admin, inspector, leader, center_admin; superuser): every unit in their subtree;
+- a unit's own people (its contact, a dept_handler of the department, an institute_admin of the town):
+  that unit only.
+"""
+
+from django.db.models import Q, QuerySet
+
+from wenming.assessment.choices import TaskStatus, UnitKind
+from wenming.assessment.models import (
+    Bulletin,
+    Card,
+    Event,
+    Indicator,
+    IndicatorSystem,
+    MaterialTask,
+    Measure,
+    Problem,
+    Responsibility,
+    Site,
+    Unit,
+)
+from wenming.core.errors import NotFound
+from wenming.regions.choices import NodeKind, Role
+from wenming.regions.selectors import scope_path, scope_q
+
+OFFICE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.INSPECTOR, Role.LEADER, Role.CENTER_ADMIN})
+
+
+def is_office(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in OFFICE_ROLES)
+
+
+def units_of(user) -> QuerySet[Unit]:
+    """The units a person answers for (usually one)."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    q = Q(contact=user)
+    if user.role == Role.DEPT_HANDLER and user.department_id:
+        q |= Q(kind=UnitKind.DEPARTMENT, department_id=user.department_id)
+    if user.role == Role.INSTITUTE_ADMIN and user.node_id and user.node.kind == NodeKind.TOWN:
+        q |= Q(kind=UnitKind.TOWN, node_id=user.node_id)
+    return Unit.objects.filter(q)
+
+
+def unit_visibility_q(user, field: str = "") -> Q:
+    """A filter for rows whose unit (reached through `field`, e.g. "unit__") the user may see."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_office(user):
+        return scope_q(user, f"{field}path")
+    ids = list(units_of(user).values_list("pk", flat=True))
+    return Q(**{f"{field}pk__in" if field else "pk__in": ids})
+
+
+def district_q(user, field: str = "district__path") -> Q:
+    """Office-wide records (indicator systems, bulletins): the user's district."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    if prefix == "":
+        return Q()
+    # an office user at the district sees its rows; a user lower down sees their district's rows
+    district_path = "/".join(prefix.split("/")[:2]) + "/"
+    return Q(**{field: district_path})
+
+
+def _get(qs, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < pk < 2**62:
+        raise NotFound()
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def unit_list_for(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_visibility_q(user)).select_related("department", "node", "contact")
+
+
+def unit_get_for(*, user, unit_id) -> Unit:
+    return _get(unit_list_for(user=user), unit_id)
+
+
+def system_list_for(*, user) -> QuerySet[IndicatorSystem]:
+    if not getattr(user, "is_authenticated", False) or not (is_office(user) or units_of(user).exists()):
+        return IndicatorSystem.objects.none()
+    return IndicatorSystem.objects.filter(district_q(user))
+
+
+def system_get_for(*, user, system_id) -> IndicatorSystem:
+    return _get(system_list_for(user=user), system_id)
+
+
+def indicator_tree(*, system: IndicatorSystem) -> QuerySet[Indicator]:
+    return system.indicators.select_related("parent__parent").order_by("sort")
+
+
+def responsibility_list_for(*, user, system_id=None) -> QuerySet[Responsibility]:
+    qs = Responsibility.objects.select_related("indicator__system", "indicator__parent__parent", "lead_unit")
+    qs = qs.prefetch_related("cooperating_units")
+    if is_office(user):
+        qs = qs.filter(scope_q(user, "lead_unit__path") if scope_path(user) else Q())
+    else:
+        ids = list(units_of(user).values_list("pk", flat=True))
+        qs = qs.filter(Q(lead_unit_id__in=ids) | Q(cooperating_units__in=ids)).distinct()
+    if system_id is not None:
+        qs = qs.filter(indicator__system_id=system_id)
+    return qs
+
+
+def responsibility_get_for(*, user, responsibility_id) -> Responsibility:
+    return _get(responsibility_list_for(user=user), responsibility_id)
+
+
+def task_list_for(*, user, period: str | None = None, status: str | None = None,
+                  unit_id: int | None = None) -> QuerySet[MaterialTask]:
+    qs = MaterialTask.objects.filter(unit_visibility_q(user, "unit__"))
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.select_related("unit", "indicator__parent__parent")
+
+
+def task_get_for(*, user, task_id) -> MaterialTask:
+    return _get(task_list_for(user=user), task_id)
+
+
+def review_queue_for(*, user) -> QuerySet[MaterialTask]:
+    """What the office has to review: filings waiting, oldest first."""
+    if not is_office(user):
+        return MaterialTask.objects.none()
+    return task_list_for(user=user, status=TaskStatus.SUBMITTED).order_by("submitted_at", "id")
+
+
+def unit_queue_for(*, user) -> QuerySet[MaterialTask]:
+    """What a unit has to file: pending and returned tasks, soonest deadline first."""
+    ids = list(units_of(user).values_list("pk", flat=True))
+    return (task_list_for(user=user).filter(unit_id__in=ids, status__in=[TaskStatus.PENDING, TaskStatus.RETURNED])
+            .order_by("due_at", "id"))
+
+
+def events_for(*, target: str, target_id: int) -> QuerySet[Event]:
+    return Event.objects.filter(target=target, target_id=target_id).select_related("actor").order_by("at", "id")
+
+
+def card_list_for(*, user, period: str | None = None, unit_id=None) -> QuerySet[Card]:
+    qs = Card.objects.filter(unit_visibility_q(user, "unit__")).select_related("unit")
+    if period:
+        qs = qs.filter(period=period)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs
+
+
+def card_get_for(*, user, card_id) -> Card:
+    return _get(card_list_for(user=user), card_id)
+
+
+def site_list_for(*, user) -> QuerySet[Site]:
+    return Site.objects.filter(unit_visibility_q(user, "unit__")).select_related("unit")
+
+
+def site_get_for(*, user, site_id) -> Site:
+    return _get(site_list_for(user=user), site_id)
+
+
+def problem_list_for(*, user, status: str | None = None) -> QuerySet[Problem]:
+    qs = Problem.objects.filter(unit_visibility_q(user, "unit__")).select_related("unit", "site", "found_by")
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    return qs.prefetch_related("photos")
+
+
+def problem_get_for(*, user, problem_id) -> Problem:
+    return _get(problem_list_for(user=user), problem_id)
+
+
+def measure_list_for(*, user) -> QuerySet[Measure]:
+    return Measure.objects.filter(unit_visibility_q(user, "unit__")).select_related("unit")
+
+
+def bulletin_list_for(*, user) -> QuerySet[Bulletin]:
+    if not is_office(user) and not units_of(user).exists():
+        return Bulletin.objects.none()
+    return Bulletin.objects.filter(district_q(user))
+
+
+def bulletin_get_for(*, user, bulletin_id) -> Bulletin:
+    return _get(bulletin_list_for(user=user), bulletin_id)

@@ -1,0 +1,538 @@
+"""Every write of the assessment app. Keyword-only, an explicit actor, one transaction each;
+workflow rows change by compare-and-set on (status, version) and leave an Event."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wenming.assessment import permissions
+from wenming.assessment.choices import (
+    CARD_TRANSITIONS,
+    PROBLEM_TRANSITIONS,
+    TASK_TRANSITIONS,
+    CardStatus,
+    FileKind,
+    MeasureKind,
+    PhotoStage,
+    ProblemStatus,
+    SiteKind,
+    TaskStatus,
+    UnitKind,
+)
+from wenming.assessment.models import (
+    Card,
+    Event,
+    InspectionRound,
+    MaterialFile,
+    MaterialTask,
+    Measure,
+    Problem,
+    ProblemPhoto,
+    Responsibility,
+    Site,
+    Unit,
+)
+from wenming.assessment.periods import month_deadline
+from wenming.assessment.selectors import (
+    card_get_for,
+    problem_get_for,
+    responsibility_get_for,
+    site_get_for,
+    task_get_for,
+    unit_get_for,
+    unit_list_for,
+)
+from wenming.core.documents import clean_document
+from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
+from wenming.core.uploads import clean_photo
+from wenming.core.workdays import add_workdays
+from wenming.regions.models import Department, Node
+
+NOTE_MAX = Event._meta.get_field("note").max_length
+MAX_FILES = 9
+
+
+def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("输入有误", errors={field: ["应为文本"]})
+    value = value.strip()
+    max_length = max_length or settings.WENMING["TEXT_MAX_LENGTH"]
+    if required and not value:
+        raise InvalidInput("输入有误", errors={field: ["不能为空"]})
+    if len(value) > max_length:
+        raise InvalidInput("输入有误", errors={field: [f"不能超过 {max_length} 字"]})
+    return value
+
+
+def event_write(*, district_id, target: str, target_id: int, actor, action: str, at=None, from_status="",
+                to_status="", note: str = "", data=None) -> Event:
+    return Event.objects.create(district_id=district_id, target=target, target_id=target_id, actor=actor,
+                                at=at or timezone.now(), action=action, from_status=from_status or "",
+                                to_status=to_status or "", note=note[:NOTE_MAX], data=data or {})
+
+
+def _cas(model, obj, *, transitions, action: str, refuse_label: str, fields: dict) -> str:
+    """Compare-and-set `obj` from the status we read to the action's target; 409 if we lost."""
+    sources, target = transitions[action]
+    if obj.status not in sources:
+        raise TransitionRefused(f"当前状态为「{obj.get_status_display()}」，不能{refuse_label}", code=f"cannot_{action}")
+    values = dict(fields)
+    values.update(status=target, version=F("version") + 1)
+    won = model.objects.filter(pk=obj.pk, status=obj.status, version=obj.version).update(**values)
+    if not won:
+        raise TransitionRefused("记录刚被他人处理，请刷新后重试", code="concurrent_change")
+    return target
+
+
+def _require_office_admin(actor):
+    if not permissions.is_office_admin(actor):
+        raise ActionForbidden("只有文明办管理员可以执行此操作", code="office_only")
+
+
+# ---------------------------------------------------------------------------- units
+
+
+def unit_sync(*, district: Node) -> int:
+    """Make one unit per department and per town of the district (idempotent); returns how many were new."""
+    made = 0
+    for dept in Department.objects.filter(node=district):
+        _, created = Unit.objects.get_or_create(
+            department=dept, defaults=dict(kind=UnitKind.DEPARTMENT, district=district, path=district.path,
+                                           name=dept.name))
+        made += created
+    for town in Node.objects.filter(parent=district, kind="town"):
+        _, created = Unit.objects.get_or_create(
+            node=town, defaults=dict(kind=UnitKind.TOWN, district=district, path=town.path, name=town.name))
+        made += created
+    return made
+
+
+@transaction.atomic
+def unit_set_contact(*, actor, unit_id, contact) -> Unit:
+    _require_office_admin(actor)
+    unit = unit_get_for(user=actor, unit_id=unit_id)
+    unit.contact = contact
+    unit.save(update_fields=["contact"])
+    event_write(district_id=unit.district_id, target="unit", target_id=unit.pk, actor=actor, action="contact",
+                note=f"联络员：{contact or '无'}")
+    return unit
+
+
+# ---------------------------------------------------------------------------- responsibilities
+
+
+def parse_months(value, field: str = "months") -> list[int]:
+    """1-12 as a list or as text like "1,3,5" / "1-12" / "全年"."""
+    if isinstance(value, list):
+        parts = value
+    elif isinstance(value, str):
+        text = value.strip().replace("，", ",").replace("、", ",").replace("月", "").replace(" ", "")
+        if text in ("全年", "每月"):
+            return list(range(1, 13))
+        parts = []
+        for chunk in filter(None, text.split(",")):
+            if "-" in chunk:
+                a, _, b = chunk.partition("-")
+                if not (a.isdigit() and b.isdigit()) or int(a) > int(b):
+                    raise InvalidInput("申报月份有误", errors={field: [f"无法识别「{chunk}」"]})
+                parts += list(range(int(a), int(b) + 1))
+            else:
+                parts.append(chunk)
+    else:
+        raise InvalidInput("申报月份有误", errors={field: ["应为月份列表"]})
+    months = set()
+    for p in parts:
+        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.isdigit())):
+            raise InvalidInput("申报月份有误", errors={field: [f"无法识别「{p}」"]})
+        if not 1 <= int(p) <= 12:
+            raise InvalidInput("申报月份有误", errors={field: ["月份应在 1-12 之间"]})
+        months.add(int(p))
+    if not months:
+        raise InvalidInput("申报月份有误", errors={field: ["至少一个月份"]})
+    return sorted(months)
+
+
+@transaction.atomic
+def responsibility_update(*, actor, responsibility_id, lead_unit_id=None, cooperating_unit_ids=None,
+                          person=None, months=None) -> Responsibility:
+    """Edit one row of the matrix on screen."""
+    _require_office_admin(actor)
+    resp = responsibility_get_for(user=actor, responsibility_id=responsibility_id)
+    visible = unit_list_for(user=actor)
+    before = {"lead": resp.lead_unit_id, "coop": sorted(resp.cooperating_units.values_list("pk", flat=True)),
+              "person": resp.person, "months": resp.months}
+    errors = {}
+    if lead_unit_id is not None:
+        lead = visible.filter(pk=lead_unit_id).first() if str(lead_unit_id).isdigit() else None
+        if lead is None:
+            errors["lead_unit"] = ["单位不存在"]
+        else:
+            resp.lead_unit = lead
+    coop = None
+    if cooperating_unit_ids is not None:
+        ids = [i for i in cooperating_unit_ids if isinstance(i, int)]
+        coop = list(visible.filter(pk__in=ids))
+        if len(coop) != len(set(cooperating_unit_ids)):
+            errors["cooperating_units"] = ["单位不存在"]
+    if person is not None:
+        resp.person = _text(person, "person", required=False, max_length=40)
+    if months is not None:
+        try:
+            resp.months = parse_months(months)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput("输入有误", errors=errors)
+    resp.save()
+    if coop is not None:
+        resp.cooperating_units.set([u for u in coop if u.pk != resp.lead_unit_id])
+    event_write(district_id=resp.lead_unit.district_id, target="responsibility", target_id=resp.pk, actor=actor,
+                action="update", data={"before": before})
+    return resp
+
+
+# ---------------------------------------------------------------------------- month-start tasks
+
+
+def tasks_create_for_month(*, district: Node, period: str, now=None) -> int:
+    """Create every lead unit's tasks for the month from the year's matrix; idempotent.
+
+    A task exists once per (unit, indicator, month) — the unique constraint makes a second run
+    (or a concurrent one) change nothing.
+    """
+    from wenming.assessment.periods import parse_period
+
+    year, month = parse_period(period)
+    now = now or timezone.now()
+    due = month_deadline(period)
+    made = 0
+    rows = (Responsibility.objects.filter(indicator__system__district=district, indicator__system__year=year,
+                                          lead_unit__is_active=True)
+            .select_related("indicator", "lead_unit"))
+    existing = set(MaterialTask.objects.filter(district=district, period=period)
+                   .values_list("unit_id", "indicator_id"))
+    for resp in rows:
+        if month not in resp.months or (resp.lead_unit_id, resp.indicator_id) in existing:
+            continue
+        try:
+            with transaction.atomic():
+                task = MaterialTask.objects.create(district=district, unit=resp.lead_unit, indicator=resp.indicator,
+                                                   period=period, due_at=due, created_at=now)
+                event_write(district_id=district.pk, target="task", target_id=task.pk, actor=None, action="create",
+                            at=now, to_status=TaskStatus.PENDING)
+        except IntegrityError:  # another run made it first
+            continue
+        made += 1
+    return made
+
+
+# ---------------------------------------------------------------------------- filing and review
+
+
+def _locked_task(*, actor, task_id) -> MaterialTask:
+    task = task_get_for(user=actor, task_id=task_id)  # 404 before waiting on anything
+    list(MaterialTask.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
+    return task_get_for(user=actor, task_id=task_id)
+
+
+@transaction.atomic
+def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=None) -> MaterialTask:
+    """The unit files (or refiles) its materials: text, photos and documents, checked."""
+    task = _locked_task(actor=actor, task_id=task_id)
+    if not permissions.can_file(actor, task):
+        raise ActionForbidden("只有责任单位可以申报资料", code="not_your_unit")
+    sources, _ = TASK_TRANSITIONS["submit"]
+    if task.status not in sources:
+        raise TransitionRefused(f"当前状态为「{task.get_status_display()}」，不能申报", code="cannot_submit")
+    text = _text(text, "text", required=False)
+    photos, documents = list(photos or []), list(documents or [])
+    if len(photos) + len(documents) > MAX_FILES:
+        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code="too_many_files", errors={"files": [f"附件最多 {MAX_FILES} 个"]})
+    if not text and not photos and not documents:
+        raise InvalidInput("请填写材料说明或上传附件", code="empty_filing", errors={"text": ["请填写材料说明或上传附件"]})
+    cleaned = [(FileKind.PHOTO, p.name, clean_photo(p)) for p in photos]
+    cleaned += [(FileKind.DOCUMENT, d.name, clean_document(d)) for d in documents]
+    now = now or timezone.now()
+    fields = {"submitted_at": now, "text": text}
+    if task.first_submitted_at is None:
+        fields["first_submitted_at"] = now
+    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="submit", refuse_label="申报", fields=fields)
+    round_no = task.return_count + 1
+    for kind, name, content in cleaned:
+        MaterialFile.objects.create(task=task, kind=kind, file=content, name=name[:200], round=round_no,
+                                    uploaded_at=now, uploaded_by=actor)
+    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="submit", at=now,
+                from_status=task.status, to_status=target,
+                note=f"第{round_no}次申报" + ("（逾期）" if now > task.due_at else ""),
+                data={"files": len(cleaned)})
+    task.refresh_from_db()
+    return task
+
+
+def _score(value, points: Decimal) -> Decimal:
+    try:
+        score = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("得分有误", errors={"score": ["应为数字"]}) from None
+    if not score.is_finite() or score < 0 or score > points:
+        raise InvalidInput("得分有误", code="bad_score", errors={"score": [f"得分应在 0 到 {points} 之间"]})
+    return score.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def task_approve(*, actor, task_id, score, note: str = "", now=None) -> MaterialTask:
+    task = _locked_task(actor=actor, task_id=task_id)
+    _require_office_admin(actor)
+    score = _score(score, task.indicator.points)
+    note = _text(note, "note", required=False, max_length=500)
+    now = now or timezone.now()
+    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="approve", refuse_label="审核通过",
+                  fields={"approved_at": now, "score": score, "review_note": note})
+    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="approve", at=now,
+                from_status=task.status, to_status=target, note=f"得分 {score}" + (f"：{note}" if note else ""),
+                data={"score": str(score)})
+    task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def task_return(*, actor, task_id, reason: str, now=None) -> MaterialTask:
+    task = _locked_task(actor=actor, task_id=task_id)
+    _require_office_admin(actor)
+    reason = _text(reason, "reason", max_length=500)
+    now = now or timezone.now()
+    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="return", refuse_label="退回",
+                  fields={"returned_at": now, "review_note": reason, "return_count": F("return_count") + 1})
+    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="return", at=now,
+                from_status=task.status, to_status=target, note=reason)
+    task.refresh_from_db()
+    return task
+
+
+# ---------------------------------------------------------------------------- cards
+
+
+def _locked_card(*, actor, card_id) -> Card:
+    card = card_get_for(user=actor, card_id=card_id)
+    list(Card.objects.select_for_update().filter(pk=card.pk).values_list("pk", flat=True))
+    return card_get_for(user=actor, card_id=card_id)
+
+
+@transaction.atomic
+def card_appeal(*, actor, card_id, reason: str, now=None) -> Card:
+    card = _locked_card(actor=actor, card_id=card_id)
+    if not permissions.is_unit_member(actor, card.unit_id):
+        raise ActionForbidden("只有被警示单位可以申诉", code="not_your_unit")
+    reason = _text(reason, "reason", max_length=1000)
+    now = now or timezone.now()
+    target = _cas(Card, card, transitions=CARD_TRANSITIONS, action="appeal", refuse_label="申诉",
+                  fields={"appeal_reason": reason, "appealed_at": now})
+    event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action="appeal", at=now,
+                from_status=card.status, to_status=target, note=reason)
+    card.refresh_from_db()
+    return card
+
+
+@transaction.atomic
+def card_decide(*, actor, card_id, revoke: bool, note: str, now=None) -> Card:
+    """The office decides an appeal: revoke the card (it stops counting) or uphold it."""
+    card = _locked_card(actor=actor, card_id=card_id)
+    _require_office_admin(actor)
+    note = _text(note, "note", max_length=1000)
+    now = now or timezone.now()
+    action = "revoke" if revoke else "uphold"
+    target = _cas(Card, card, transitions=CARD_TRANSITIONS, action=action, refuse_label="处理申诉",
+                  fields={"decision_note": note, "decided_at": now})
+    event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action=action, at=now,
+                from_status=card.status, to_status=target, note=note)
+    card.refresh_from_db()
+    return card
+
+
+# ---------------------------------------------------------------------------- inspections
+
+
+def _coordinate(value, field: str, limit: int):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("位置有误", errors={field: ["应为数字"]}) from None
+    if not number.is_finite() or abs(number) > limit:
+        raise InvalidInput("位置有误", errors={field: ["超出范围"]})
+    return number.quantize(Decimal("0.000001"))
+
+
+@transaction.atomic
+def site_create(*, actor, name: str, kind: str, unit_id, address: str = "", latitude=None, longitude=None) -> Site:
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有文明办或督查员可以登记点位", code="office_only")
+    name = _text(name, "name", max_length=100)
+    if kind not in SiteKind.values:
+        raise InvalidInput("点位类型有误", errors={"kind": ["未知的点位类型"]})
+    unit = unit_get_for(user=actor, unit_id=unit_id)
+    if Site.objects.filter(district=unit.district, name=name).exists():
+        raise InvalidInput("点位已存在", errors={"name": ["同名点位已存在"]})
+    return Site.objects.create(district=unit.district, name=name, kind=kind, unit=unit,
+                               address=_text(address, "address", required=False, max_length=200),
+                               latitude=_coordinate(latitude, "latitude", 90),
+                               longitude=_coordinate(longitude, "longitude", 180))
+
+
+def suggest_unit(*, actor, site_id):
+    """The unit a problem at this site goes to: the site's responsible unit."""
+    return site_get_for(user=actor, site_id=site_id).unit
+
+
+@transaction.atomic
+def round_create(*, actor, title: str, date) -> InspectionRound:
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有督查员可以发起督查", code="inspector_only")
+    district = Node.objects.get(pk=actor.node.district_id or actor.node_id)
+    return InspectionRound.objects.create(district=district, title=_text(title, "title", max_length=100), date=date,
+                                          inspector=actor)
+
+
+@transaction.atomic
+def problem_record(*, actor, description: str, site_id=None, unit_id=None, round_id=None, photos=(),
+                   latitude=None, longitude=None, deadline_days: int | None = None, now=None) -> Problem:
+    """An inspector records a problem on a phone; a rectification order goes to the unit at once."""
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有督查员可以登记问题", code="inspector_only")
+    description = _text(description, "description")
+    site = site_get_for(user=actor, site_id=site_id) if site_id not in (None, "") else None
+    if unit_id not in (None, ""):
+        unit = unit_get_for(user=actor, unit_id=unit_id)
+    elif site is not None:
+        unit = site.unit  # suggested from the site
+    else:
+        raise InvalidInput("请选择点位或责任单位", errors={"unit": ["请选择点位或责任单位"]})
+    rnd = None
+    if round_id not in (None, ""):
+        rnd = InspectionRound.objects.filter(pk=round_id if str(round_id).isdigit() else 0,
+                                             district=unit.district).first()
+        if rnd is None:
+            raise InvalidInput("督查轮次不存在", errors={"round": ["督查轮次不存在"]})
+    days = settings.WENMING.get("RECTIFICATION_DAYS", 5) if deadline_days in (None, "") else deadline_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        raise InvalidInput("整改时限有误", errors={"deadline_days": ["整改时限应为 1-60 个工作日"]})
+    photos = list(photos or [])
+    if not photos:
+        raise InvalidInput("请上传现场照片", code="photo_required", errors={"photos": ["请上传现场照片"]})
+    if len(photos) > MAX_FILES:
+        raise InvalidInput(f"照片最多 {MAX_FILES} 张", errors={"photos": [f"照片最多 {MAX_FILES} 张"]})
+    cleaned = [clean_photo(p) for p in photos]
+    lat = _coordinate(latitude, "latitude", 90)
+    lng = _coordinate(longitude, "longitude", 180)
+    if lat is None and site is not None:
+        lat, lng = site.latitude, site.longitude
+    now = now or timezone.now()
+    problem = Problem.objects.create(district=unit.district, round=rnd, site=site, unit=unit, description=description,
+                                     latitude=lat, longitude=lng, found_at=now, found_by=actor, deadline_days=days,
+                                     due_at=add_workdays(now, days))
+    for content in cleaned:
+        ProblemPhoto.objects.create(problem=problem, stage=PhotoStage.FOUND, image=content, uploaded_at=now)
+    event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="create",
+                at=now, to_status=ProblemStatus.OPEN, note=f"整改时限 {days} 个工作日")
+    return problem
+
+
+def _locked_problem(*, actor, problem_id) -> Problem:
+    problem = problem_get_for(user=actor, problem_id=problem_id)
+    list(Problem.objects.select_for_update().filter(pk=problem.pk).values_list("pk", flat=True))
+    return problem_get_for(user=actor, problem_id=problem_id)
+
+
+@transaction.atomic
+def problem_report_fix(*, actor, problem_id, report: str, photos=(), now=None) -> Problem:
+    problem = _locked_problem(actor=actor, problem_id=problem_id)
+    if not permissions.is_unit_member(actor, problem.unit_id):
+        raise ActionForbidden("只有责任单位可以报告整改", code="not_your_unit")
+    report = _text(report, "report")
+    photos = list(photos or [])
+    if not photos:
+        raise InvalidInput("请上传整改后照片", code="photo_required", errors={"photos": ["请上传整改后照片"]})
+    if len(photos) > MAX_FILES:
+        raise InvalidInput(f"照片最多 {MAX_FILES} 张", errors={"photos": [f"照片最多 {MAX_FILES} 张"]})
+    cleaned = [clean_photo(p) for p in photos]
+    now = now or timezone.now()
+    target = _cas(Problem, problem, transitions=PROBLEM_TRANSITIONS, action="report", refuse_label="报告整改",
+                  fields={"reported_at": now, "fix_report": report})
+    for content in cleaned:
+        ProblemPhoto.objects.create(problem=problem, stage=PhotoStage.FIXED, image=content, uploaded_at=now)
+    event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="report",
+                at=now, from_status=problem.status, to_status=target, note=report)
+    problem.refresh_from_db()
+    return problem
+
+
+@transaction.atomic
+def problem_recheck(*, actor, problem_id, passed: bool, note: str = "", now=None) -> Problem:
+    """The inspector re-checks: closes it (销号) or reopens it with a new deadline."""
+    problem = _locked_problem(actor=actor, problem_id=problem_id)
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有督查员可以复查", code="inspector_only")
+    note = _text(note, "note", required=not passed, max_length=500)
+    now = now or timezone.now()
+    if passed:
+        action, fields = "close", {"closed_at": now, "recheck_note": note}
+    else:
+        action = "reopen"
+        fields = {"recheck_note": note, "reopen_count": F("reopen_count") + 1,
+                  "due_at": add_workdays(now, problem.deadline_days), "escalation_level": 0}
+    target = _cas(Problem, problem, transitions=PROBLEM_TRANSITIONS, action=action, refuse_label="复查",
+                  fields=fields)
+    event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action=action,
+                at=now, from_status=problem.status, to_status=target, note=note)
+    problem.refresh_from_db()
+    return problem
+
+
+def problem_escalate(*, problem_id, now=None) -> bool:
+    """Escalate an open rectification past its deadline: once per further deadline span overdue.
+
+    Level n is reached when the problem is n deadline-spans late; running twice changes nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().filter(pk=problem_id, status=ProblemStatus.OPEN).first()
+        if problem is None or now <= problem.due_at:
+            return False
+        level, edge = 0, problem.due_at
+        while now > edge and level < 10:
+            level += 1
+            edge = add_workdays(edge, problem.deadline_days)
+        if level <= problem.escalation_level:
+            return False
+        won = Problem.objects.filter(pk=problem.pk, version=problem.version).update(
+            escalation_level=level, escalated_at=now, version=F("version") + 1)
+        if not won:
+            return False
+        event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=None,
+                    action="escalate", at=now, from_status=problem.status, to_status=problem.status,
+                    note=f"整改逾期，第{level}次升级督办")
+        return True
+
+
+# ---------------------------------------------------------------------------- accountability
+
+
+@transaction.atomic
+def measure_record(*, actor, unit_id, kind: str, reason: str, date, person: str = "") -> Measure:
+    _require_office_admin(actor)
+    unit = unit_get_for(user=actor, unit_id=unit_id)
+    if kind not in MeasureKind.values:
+        raise InvalidInput("措施类型有误", errors={"kind": ["未知的措施类型"]})
+    measure = Measure.objects.create(district=unit.district, unit=unit, kind=kind,
+                                     person=_text(person, "person", required=False, max_length=40),
+                                     reason=_text(reason, "reason", max_length=1000), date=date,
+                                     recorded_by=actor, recorded_at=timezone.now())
+    event_write(district_id=unit.district_id, target="measure", target_id=measure.pk, actor=actor, action="create",
+                note=f"{measure.get_kind_display()}：{measure.reason}")
+    return measure
