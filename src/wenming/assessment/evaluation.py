@@ -96,6 +96,7 @@ def _components(unit: Unit, periods: list[str], *, with_others: bool = True) -> 
         out["orders"] = round(rate * 100, 2) if rate is not None else None
     else:
         out["orders"] = None
+    out["tasks"] = agg["n"]
     out["problems_found"], out["problems_closed"], out["yellow"], out["red"] = found, closed, yellow, red
     return out
 
@@ -117,7 +118,9 @@ def rank_units(*, district_id: int, periods: list[str], previous: list[str] | No
         rows = []
         for unit in units:
             comps = _components(unit, ps, with_others=with_others)
-            rows.append(UnitScore(unit=unit, components=comps, total=composite(comps, weights)))
+            # a unit with no material task in the period took no part in it: listed, not ranked
+            total = composite(comps, weights) if comps["tasks"] else None
+            rows.append(UnitScore(unit=unit, components=comps, total=total))
         ranked = sorted((r for r in rows if r.total is not None), key=lambda r: (-r.total, r.unit.name))
         for i, r in enumerate(ranked):
             # equal totals share a rank

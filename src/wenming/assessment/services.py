@@ -13,7 +13,6 @@ from wenming.assessment.choices import (
     CARD_TRANSITIONS,
     PROBLEM_TRANSITIONS,
     TASK_TRANSITIONS,
-    CardStatus,
     FileKind,
     MeasureKind,
     PhotoStage,

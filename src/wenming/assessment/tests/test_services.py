@@ -6,7 +6,13 @@ import pytest
 
 from wenming.assessment import services
 from wenming.assessment.cards import cards_issue_for_month
-from wenming.assessment.choices import CardColor, CardRuleCode, CardStatus, ProblemStatus, TaskStatus
+from wenming.assessment.choices import (
+    CardColor,
+    CardRuleCode,
+    CardStatus,
+    ProblemStatus,
+    TaskStatus,
+)
 from wenming.assessment.models import Card, CardRule, Event, MaterialFile, MaterialTask, Problem
 from wenming.assessment.tasks import escalate_rectifications, month_end, month_start
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
