@@ -6,7 +6,7 @@ approved by the level above a community: institute and centre admins and the off
 Leaders only read.
 """
 
-from wenming.demands.choices import FINISHED_ASSIGNMENT
+from wenming.demands.choices import AssignmentStatus
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 
 SUPERVISOR_ROLES = DISPATCHER_ROLES | {Role.OFFICE_ADMIN}
@@ -28,10 +28,11 @@ def handles(user, assignment) -> bool:
 
 
 def my_assignment(user, demand):
-    """The live assignment of the user's department on this demand, if any."""
+    """The assignment of the user's department on this demand that is still in play (or done), if any."""
     if getattr(user, "role", None) != Role.DEPT_HANDLER or not user.department_id:
         return None
-    return demand.assignments.exclude(status__in=FINISHED_ASSIGNMENT).filter(department_id=user.department_id).first()
+    return (demand.assignments.exclude(status__in=(AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN))
+            .filter(department_id=user.department_id).order_by("-id").first())
 
 
 def allowed_actions(user, demand) -> list[str]:
