@@ -143,6 +143,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "order_place_anon": os.environ.get("ORDER_PLACE_ANON_RATE", "20/hour"),
         "auth_token": "30/minute",
+        "volunteer_register_anon": os.environ.get("VOLUNTEER_REGISTER_ANON_RATE", "20/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -157,7 +158,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "wenming.orders.choices.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "wenming.orders.choices.OrderStatus",
+                            "ActivityKindEnum": "wenming.activities.choices.ActivityKind",
+                            "RecordKindEnum": "wenming.volunteers.models.ServiceRecord.Kind"},
 }
 
 # Business settings an operator may change.

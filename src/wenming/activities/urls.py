@@ -1,6 +1,18 @@
 """Pages of the activities app, mounted at /activities/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wenming.activities import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.calendar, name="list"),
+    path("mine/", views.mine, name="mine"),
+    path("new/", views.publish, name="publish"),
+    path("scan/", views.scan, name="scan"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/signup/", views.signup, name="signup"),
+    path("<int:pk>/signup/cancel/", views.signup_cancel, name="signup-cancel"),
+    path("<int:pk>/qr/", views.venue_qr, name="qr"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+]

@@ -1,10 +1,27 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wenming.volunteers.models import Team
-from wenming.volunteers.selectors import team_get_for
+from wenming.core.api import SettingsAnonThrottle
+from wenming.core.errors import NotFound
+from wenming.core.validators import mask_phone
+from wenming.volunteers import selectors, services
+from wenming.volunteers.certificates import (
+    DISCLOSE_OPTIONS,
+    Verdict,
+    certificate_issue,
+    certificate_revoke,
+    certificate_verify,
+)
+from wenming.volunteers.models import Certificate, ServiceRecord, Team, Volunteer
+from wenming.volunteers.selectors import star_level, team_get_for
+
+
+class RegisterAnonThrottle(SettingsAnonThrottle):
+    scope = "volunteer_register_anon"
 
 
 class TeamOut(serializers.ModelSerializer):
@@ -40,3 +57,178 @@ class TeamDetailApi(APIView):
     @extend_schema(responses=TeamOut)
     def get(self, request, pk):
         return Response(TeamOut(team_get_for(user=request.user, team_id=pk)).data)
+
+
+# --- volunteers, records, certificates ---------------------------------------------------------
+
+class RegisterIn(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    phone = serializers.CharField(max_length=20)
+    id_number = serializers.CharField(max_length=18)
+    home_station = serializers.IntegerField()
+    skills = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    categories = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=50)
+    availability = serializers.ListField(child=serializers.ListField(), required=False, default=list, max_length=21,
+                                         help_text="[[星期 0–6, \"morning\"|\"afternoon\"|\"evening\"], …]")
+    password = serializers.CharField(required=False, allow_blank=True, default="", max_length=128,
+                                     help_text="未登录注册时必填，账号为手机号")
+
+
+class VolunteerOut(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField()
+    stars = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+    home_station = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "name", "phone", "status", "status_label", "total_hours", "stars", "skills",
+                  "availability", "home_station", "review_note"]
+
+    def get_phone(self, v) -> str:
+        return mask_phone(v.phone)
+
+    def get_stars(self, v) -> int:
+        return star_level(v.total_hours)
+
+    def get_home_station(self, v) -> str:
+        return v.home_station.name if v.home_station_id else ""
+
+
+class RecordOut(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceRecord
+        fields = ["id", "kind", "source", "source_id", "revision", "title", "place", "served_on", "hours",
+                  "confirmed_by", "reverses", "reason", "created_at"]
+
+
+class ReviewIn(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ReverseIn(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=1000)
+    corrected_hours = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True,
+                                               default=None)
+
+
+class CertificateIn(serializers.Serializer):
+    disclose = serializers.ListField(child=serializers.ChoiceField(choices=list(DISCLOSE_OPTIONS)), required=False,
+                                     default=list)
+
+
+class CertificateOut(serializers.ModelSerializer):
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "code", "content", "issued_at", "revoked_at", "revoked_reason", "verify_url"]
+
+    def get_verify_url(self, cert) -> str:
+        return reverse("volunteers:verify", args=[cert.code])
+
+
+class VerifyOut(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["valid", "revoked", "tampered"])
+    code = serializers.CharField()
+    content = serializers.JSONField(allow_null=True)
+    issued_at = serializers.DateTimeField()
+
+
+class VolunteerRegisterApi(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [RegisterAnonThrottle]
+
+    @extend_schema(request=RegisterIn, responses={201: VolunteerOut})
+    def post(self, request):
+        s = RegisterIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        volunteer = services.volunteer_register(actor=request.user, data=services.Registration(
+            name=d["name"], phone=d["phone"], id_number=d["id_number"], home_station_id=d["home_station"],
+            skills=d["skills"], category_ids=d["categories"], availability=d["availability"],
+            password=d["password"]))
+        return Response(VolunteerOut(volunteer).data, status=201)
+
+
+class VolunteerMeApi(APIView):
+    @extend_schema(responses=VolunteerOut)
+    def get(self, request):
+        volunteer = selectors.volunteer_of(request.user)
+        if volunteer is None:
+            raise NotFound("您还不是志愿者")
+        return Response(VolunteerOut(volunteer).data)
+
+
+class VolunteerRecordsApi(APIView):
+    @extend_schema(responses=RecordOut(many=True))
+    def get(self, request):
+        volunteer = selectors.volunteer_of(request.user)
+        if volunteer is None:
+            raise NotFound("您还不是志愿者")
+        return Response(RecordOut(volunteer.records.order_by("-served_on", "-id")[:500], many=True).data)
+
+
+class VolunteerPendingApi(APIView):
+    @extend_schema(responses=VolunteerOut(many=True))
+    def get(self, request):
+        return Response(VolunteerOut(selectors.pending_volunteers_for(user=request.user)[:200], many=True).data)
+
+
+class VolunteerReviewApi(APIView):
+    @extend_schema(request=ReviewIn, responses=VolunteerOut)
+    def post(self, request, pk):
+        s = ReviewIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        volunteer = services.volunteer_review(volunteer_id=pk, actor=request.user, approve=s.validated_data["approve"],
+                                              note=s.validated_data["note"])
+        return Response(VolunteerOut(volunteer).data)
+
+
+class RecordReverseApi(APIView):
+    @extend_schema(request=ReverseIn, responses={201: RecordOut})
+    def post(self, request, pk):
+        s = ReverseIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        reversal = services.service_record_reverse(record_id=pk, actor=request.user, reason=s.validated_data["reason"],
+                                                   corrected_hours=s.validated_data["corrected_hours"])
+        return Response(RecordOut(reversal).data, status=201)
+
+
+class CertificateListCreateApi(APIView):
+    @extend_schema(responses=CertificateOut(many=True))
+    def get(self, request):
+        volunteer = selectors.volunteer_of(request.user)
+        certs = volunteer.certificates.all() if volunteer else Certificate.objects.none()
+        return Response(CertificateOut(certs, many=True).data)
+
+    @extend_schema(request=CertificateIn, responses={201: CertificateOut})
+    def post(self, request):
+        s = CertificateIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        cert = certificate_issue(actor=request.user, disclose=s.validated_data["disclose"])
+        return Response(CertificateOut(cert).data, status=201)
+
+
+class CertificateRevokeApi(APIView):
+    @extend_schema(request=inline_serializer("CertificateRevokeIn", {"reason": serializers.CharField()}),
+                   responses=CertificateOut)
+    def post(self, request, pk):
+        reason = request.data.get("reason") if isinstance(request.data, dict) else None
+        cert = certificate_revoke(actor=request.user, certificate_id=pk, reason=reason if isinstance(reason, str) else "")
+        return Response(CertificateOut(cert).data)
+
+
+class CertificateVerifyApi(APIView):
+    """Public: anyone holding a code may check it. A tampered certificate shows no content."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=VerifyOut)
+    def get(self, request, code):
+        verdict, cert = certificate_verify(code=code)
+        return Response({"verdict": verdict, "code": cert.code,
+                         "content": cert.content if verdict == Verdict.VALID else None,
+                         "issued_at": cert.issued_at})

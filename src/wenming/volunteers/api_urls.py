@@ -1,5 +1,17 @@
 """API endpoints of the volunteers app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wenming.volunteers import api
+
+urlpatterns: list = [
+    path("volunteers/register/", api.VolunteerRegisterApi.as_view(), name="volunteer-register"),
+    path("volunteers/me/", api.VolunteerMeApi.as_view(), name="volunteer-me"),
+    path("volunteers/me/records/", api.VolunteerRecordsApi.as_view(), name="volunteer-records"),
+    path("volunteers/pending/", api.VolunteerPendingApi.as_view(), name="volunteer-pending"),
+    path("volunteers/<int:pk>/review/", api.VolunteerReviewApi.as_view(), name="volunteer-review"),
+    path("service-records/<int:pk>/reverse/", api.RecordReverseApi.as_view(), name="record-reverse"),
+    path("certificates/", api.CertificateListCreateApi.as_view(), name="certificates"),
+    path("certificates/<int:pk>/revoke/", api.CertificateRevokeApi.as_view(), name="certificate-revoke"),
+    path("certificates/verify/<str:code>/", api.CertificateVerifyApi.as_view(), name="certificate-verify"),
+]

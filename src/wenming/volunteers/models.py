@@ -41,8 +41,21 @@ class VolunteerOrg(models.Model):
         return self.name
 
 
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+TIME_SLOTS = {"morning": "上午", "afternoon": "下午", "evening": "晚上"}
+
+
 class Volunteer(models.Model):
-    """A registered volunteer. Phone and ID number are stored encrypted, searched by digest."""
+    """A registered volunteer. Phone and ID number are stored encrypted, searched by digest.
+
+    Self-registered volunteers start `pending` until their station (or the organisation's
+    node) approves them; volunteers created by staff or imported start `approved`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="volunteer", verbose_name="账号")
@@ -57,6 +70,18 @@ class Volunteer(models.Model):
     org = models.ForeignKey(VolunteerOrg, null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="volunteers", verbose_name="所属组织")
     total_hours = models.DecimalField("累计服务时长", max_digits=9, decimal_places=1, default=Decimal("0"))
+    status = models.CharField("审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED)
+    skills = models.CharField("技能特长", max_length=200, blank=True)
+    categories = models.ManyToManyField(ServiceCategory, blank=True, related_name="volunteers",
+                                        verbose_name="服务类别")
+    # [[weekday 0-6, "morning"|"afternoon"|"evening"], ...]
+    availability = models.JSONField("可服务时间", default=list, blank=True)
+    home_station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="home_volunteers", verbose_name="所属阵地")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="审核人")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,11 +126,22 @@ class Team(models.Model):
 
 
 class ServiceRecord(models.Model):
-    """Hours a volunteer served, with where they came from (志愿服务记录)."""
+    """Hours a volunteer served, with where they came from (志愿服务记录).
+
+    Follows 《志愿服务记录与证明出具办法》: who (volunteer), what (title), where (place),
+    when (served_on), how long (hours) and who confirmed it. A record is confirmed when
+    written and never changes afterwards (a database trigger refuses UPDATE, see
+    migration 0002); a mistake is corrected by a `reversal` row with negative hours and
+    a reason, optionally followed by a new credit with the next `revision`.
+    """
 
     class Source(models.TextChoices):
         ORDER = "order", "服务订单"
         ACTIVITY = "activity", "实践活动"
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", "记录"
+        REVERSAL = "reversal", "冲正"
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="records", verbose_name="志愿者")
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
@@ -117,6 +153,11 @@ class ServiceRecord(models.Model):
     hours = models.DecimalField("时长(小时)", max_digits=6, decimal_places=1)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name="确认人")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CREDIT)
+    revision = models.PositiveSmallIntegerField("修订次数", default=0)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversed_by", verbose_name="冲正的记录")
+    reason = models.CharField("冲正原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,11 +165,77 @@ class ServiceRecord(models.Model):
         verbose_name_plural = "志愿服务记录"
         ordering = ["-served_on", "-id"]
         constraints = [
-            # one credit per volunteer per source: completing an order twice cannot double the hours
-            models.UniqueConstraint(fields=["volunteer", "source", "source_id"], name="record_once_per_source"),
-            models.CheckConstraint(condition=models.Q(hours__gt=0) & models.Q(hours__lte=24), name="record_hours_range"),
+            # one credit per volunteer per source and revision: completing an order or confirming an
+            # activity twice cannot double the hours; a correction is revision 1, 2, ...
+            models.UniqueConstraint(fields=["volunteer", "source", "source_id", "revision"],
+                                    condition=models.Q(kind="credit"), name="record_once_per_source"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="credit", hours__gt=0, hours__lte=24, reverses__isnull=True)
+                           | models.Q(kind="reversal", hours__lt=0, hours__gte=-24, reverses__isnull=False)
+                           & ~models.Q(reason="")),
+                name="record_hours_range"),
         ]
         indexes = [models.Index(fields=["district", "served_on"])]
 
     def __str__(self):
         return f"{self.volunteer} {self.hours}h"
+
+
+class Certificate(models.Model):
+    """A verifiable service certificate (志愿服务记录证明).
+
+    `content` is a snapshot of exactly what the volunteer chose to disclose; `signature` is
+    an HMAC over code + content, so a row altered after issue fails verification.
+    """
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="certificates",
+                                  verbose_name="志愿者")
+    code = models.CharField("验证码", max_length=16, unique=True)
+    content = models.JSONField("证明内容")
+    signature = models.CharField("签名", max_length=64)
+    issued_at = models.DateTimeField("出具时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "志愿服务记录证明"
+        verbose_name_plural = "志愿服务记录证明"
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.code
+
+
+class Membership(models.Model):
+    """History of a volunteer's membership in teams and organisations: joins, leaves, transfers."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "队伍"
+        ORG = "org", "组织"
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(VolunteerOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    joined_at = models.DateTimeField("加入时间")
+    left_at = models.DateTimeField("离开时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "成员变动记录"
+        verbose_name_plural = "成员变动记录"
+        ordering = ["joined_at", "id"]
+
+
+class RecordUnlock(models.Model):
+    """While a row exists here inside a transaction, the record trigger lets UPDATEs through.
+
+    Only the demo builder uses it (`services.service_records_unlocked`), to backdate the
+    records it fabricates; nothing in the product does.
+    """
+
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = "记录解锁"
+        verbose_name_plural = "记录解锁"

@@ -49,3 +49,49 @@ def team_ids_of(user) -> list[int]:
 
 def volunteer_list_for(*, user) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(scope_q(user, "node__path"))
+
+
+def net_records(volunteer) -> list:
+    """The volunteer's credits that no reversing entry cancelled (what a certificate lists)."""
+    from wenming.volunteers.models import ServiceRecord
+
+    return list(ServiceRecord.objects.filter(volunteer=volunteer, kind=ServiceRecord.Kind.CREDIT,
+                                             reversed_by__isnull=True).order_by("-served_on", "-id"))
+
+
+def volunteer_of(user):
+    """The volunteer profile of a signed-in user, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.select_related("node", "org", "home_station", "district").filter(user=user).first()
+
+
+def hours_from_records(volunteer):
+    """The sum of all the volunteer's records (reversals included): total_hours must equal it."""
+    from django.db.models import Sum
+
+    from wenming.volunteers.models import ServiceRecord
+
+    return ServiceRecord.objects.filter(volunteer=volunteer).aggregate(s=Sum("hours"))["s"] or 0
+
+
+def pending_volunteers_for(*, user) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(scope_q(user, "node__path"), status=Volunteer.Status.PENDING) \
+        .select_related("home_station", "node").order_by("created_at", "id")
+
+
+def org_statistics(org) -> dict:
+    """Members, hours, orders served, activities, average rating of an organisation."""
+    from django.db.models import Sum
+
+    from wenming.volunteers.models import ServiceRecord
+
+    records = ServiceRecord.objects.filter(volunteer__org=org)
+    return {
+        "members": Volunteer.objects.filter(org=org, status=Volunteer.Status.APPROVED).count(),
+        "hours": records.aggregate(s=Sum("hours"))["s"] or 0,
+        "orders": records.filter(source=ServiceRecord.Source.ORDER, kind="credit").values("source_id")
+        .distinct().count(),
+        "activities": records.filter(source=ServiceRecord.Source.ACTIVITY, kind="credit").values("source_id")
+        .distinct().count(),
+    }

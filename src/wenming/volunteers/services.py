@@ -1,14 +1,29 @@
-from decimal import Decimal
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from wenming.core.crypto import digest
-from wenming.core.errors import InvalidInput
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.validators import validate_id_number, validate_phone
-from wenming.regions.models import Node, Station
-from wenming.volunteers.models import ServiceCategory, ServiceRecord, Team, Volunteer, VolunteerOrg
+from wenming.regions.choices import DISPATCHER_ROLES, Role
+from wenming.regions.models import Node, Station, User
+from wenming.regions.selectors import in_scope
+from wenming.regions.services import user_create
+from wenming.volunteers.models import (
+    TIME_SLOTS,
+    Membership,
+    RecordUnlock,
+    ServiceCategory,
+    ServiceRecord,
+    Team,
+    Volunteer,
+    VolunteerOrg,
+)
 
 
 def _field_error(field: str, exc: ValidationError) -> InvalidInput:
@@ -57,10 +72,243 @@ def team_create(*, name: str, station: Station, leader=None, org: VolunteerOrg |
 
 
 def service_hours_credit(*, volunteer: Volunteer, hours: Decimal, source: str, source_id: int, title: str,
-                         served_on, confirmed_by, place: str = "") -> ServiceRecord:
-    """Credit hours once per (volunteer, source). Must run inside the caller's transaction."""
+                         served_on, confirmed_by, place: str = "", revision: int = 0) -> ServiceRecord:
+    """Credit hours once per (volunteer, source, revision). Must run inside the caller's transaction.
+
+    A second credit for the same source raises IntegrityError (record_once_per_source), which
+    rolls back the caller's transaction: hours are never counted twice.
+    """
+    hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+    if not (Decimal("0") < hours <= Decimal("24")):
+        raise InvalidInput("服务时长应在 0–24 小时之间", errors={"hours": ["服务时长应在 0–24 小时之间"]})
+    if confirmed_by is None:
+        raise InvalidInput("志愿服务记录必须有确认人", errors={"confirmed_by": ["必填"]})
     record = ServiceRecord.objects.create(
-        volunteer=volunteer, district=volunteer.district, source=source, source_id=source_id, title=title[:200],
-        place=place[:200], served_on=served_on, hours=hours, confirmed_by=confirmed_by)
+        volunteer=volunteer, district_id=volunteer.district_id, source=source, source_id=source_id,
+        title=title[:200], place=place[:200], served_on=served_on, hours=hours, confirmed_by=confirmed_by,
+        revision=revision)
     Volunteer.objects.filter(pk=volunteer.pk).update(total_hours=F("total_hours") + hours)
     return record
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+def _record_for_staff(*, actor, record_id) -> ServiceRecord:
+    try:
+        record = ServiceRecord.objects.select_related("volunteer__node").get(pk=int(record_id))
+    except (ServiceRecord.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not in_scope(actor, record.volunteer.node):
+        raise NotFound()
+    if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
+        raise ActionForbidden("只有实践站、所、中心管理员可以更正服务记录", code="not_reviewer")
+    return record
+
+
+@transaction.atomic
+def service_record_reverse(*, record_id, actor, reason: str, corrected_hours=None) -> ServiceRecord:
+    """Correct a confirmed record: a reversing entry (negative hours, with the reason) and, if
+    `corrected_hours` is given, a new credit for the same source at the next revision.
+
+    Returns the reversing entry. The original row is never changed.
+    """
+    record = _record_for_staff(actor=actor, record_id=record_id)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise InvalidInput("请填写冲正原因（不超过200字）", errors={"reason": ["请填写冲正原因（不超过200字）"]})
+    if record.kind != ServiceRecord.Kind.CREDIT:
+        raise TransitionRefused("冲正记录不能再次冲正", code="is_reversal")
+    new_hours = None
+    if corrected_hours not in (None, ""):
+        try:
+            new_hours = Decimal(str(corrected_hours)).quantize(Decimal("0.1"))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("更正后的时长应为数字", errors={"corrected_hours": ["应为数字"]}) from None
+        if not (Decimal("0") < new_hours <= Decimal("24")):
+            raise InvalidInput("更正后的时长应在 0–24 小时之间", errors={"corrected_hours": ["应在 0–24 小时之间"]})
+    # the volunteer row is the lock: two corrections of one volunteer's records queue here
+    volunteer = Volunteer.objects.select_for_update().get(pk=record.volunteer_id)
+    try:
+        with transaction.atomic():
+            reversal = ServiceRecord.objects.create(
+                volunteer=volunteer, district_id=volunteer.district_id, source=record.source,
+                source_id=record.source_id, title=f"冲正：{record.title}"[:200], place=record.place,
+                served_on=record.served_on, hours=-record.hours, confirmed_by=actor,
+                kind=ServiceRecord.Kind.REVERSAL, revision=record.revision, reverses=record, reason=reason)
+    except IntegrityError:
+        raise TransitionRefused("该记录已冲正过", code="already_reversed") from None
+    Volunteer.objects.filter(pk=volunteer.pk).update(total_hours=F("total_hours") - record.hours)
+    if new_hours is not None:
+        service_hours_credit(volunteer=volunteer, hours=new_hours, source=record.source, source_id=record.source_id,
+                             title=record.title, place=record.place, served_on=record.served_on,
+                             confirmed_by=actor, revision=record.revision + 1)
+    return reversal
+
+
+@contextmanager
+def service_records_unlocked(reason: str):
+    """Let UPDATEs of service records through the immutability trigger for one block.
+
+    For the demo builder only (it backdates the records it fabricates); must run inside a
+    transaction so that no other connection ever sees the unlock row.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("service_records_unlocked must run inside a transaction")
+    unlock = RecordUnlock.objects.create(reason=reason[:100])
+    try:
+        yield
+    finally:
+        RecordUnlock.objects.filter(pk=unlock.pk).delete()
+
+
+# --- registration and review -------------------------------------------------------------------
+
+@dataclass
+class Registration:
+    name: str
+    phone: str
+    id_number: str
+    home_station_id: int
+    skills: str = ""
+    category_ids: list = field(default_factory=list)
+    availability: list = field(default_factory=list)
+    password: str = ""
+
+
+def _clean_availability(raw) -> list:
+    if not isinstance(raw, list) or len(raw) > 21:
+        raise InvalidInput("可服务时间格式有误", errors={"availability": ["应为 [星期(0–6), 时段] 的列表"]})
+    out = set()
+    for item in raw:
+        if (not isinstance(item, (list, tuple)) or len(item) != 2 or isinstance(item[0], bool)
+                or not isinstance(item[0], int) or not 0 <= item[0] <= 6 or item[1] not in TIME_SLOTS):
+            raise InvalidInput("可服务时间格式有误", errors={"availability": ["应为 [星期(0–6), morning/afternoon/evening]"]})
+        out.add((item[0], item[1]))
+    return [list(x) for x in sorted(out)]
+
+
+@transaction.atomic
+def volunteer_register(*, actor, data: Registration) -> Volunteer:
+    """Self-registration (志愿者注册): a pending volunteer, reviewed by the home station.
+
+    An anonymous visitor gets a volunteer account (username = phone) in the same step; a
+    signed-in user without a volunteer profile gets the profile attached to their account.
+    """
+    errors: dict = {}
+    try:
+        station = Station.objects.select_related("node").get(pk=int(data.home_station_id))
+    except (Station.DoesNotExist, TypeError, ValueError, OverflowError):
+        station = None
+        errors["home_station"] = ["请选择所属实践阵地"]
+    if not (data.id_number or "").strip():
+        errors["id_number"] = ["请填写身份证号"]
+    skills = (data.skills or "").strip()
+    if len(skills) > 200:
+        errors["skills"] = ["技能特长不超过200字"]
+    try:
+        availability = _clean_availability(data.availability)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        availability = []
+    try:
+        ids = [int(c) for c in data.category_ids or []]
+    except (TypeError, ValueError):
+        ids, errors["categories"] = [], ["服务类别无效"]
+    categories = list(ServiceCategory.objects.filter(pk__in=ids))
+    if len(categories) != len(set(ids)):
+        errors["categories"] = ["服务类别无效"]
+    authenticated = getattr(actor, "is_authenticated", False)
+    if authenticated and Volunteer.objects.filter(user=actor).exists():
+        raise TransitionRefused("您已注册为志愿者", code="already_registered")
+    if not authenticated and not (8 <= len(data.password or "") <= 128):
+        errors["password"] = ["密码8–128位"]
+    if errors:
+        raise InvalidInput("注册信息有误", errors=errors)
+    user = actor if authenticated else None
+    if user is None:
+        phone = validate_phone_or_error(data.phone)
+        if User.objects.filter(username=phone).exists():
+            raise InvalidInput("该手机号已注册账号，请直接登录", errors={"phone": ["该手机号已注册账号，请直接登录"]})
+        user = user_create(username=phone, password=data.password, role=Role.VOLUNTEER, node=station.node,
+                           full_name=(data.name or "").strip()[:40], phone=phone)
+    volunteer = volunteer_create(name=data.name, phone=data.phone, node=station.node, id_number=data.id_number,
+                                 user=user)
+    volunteer.status = Volunteer.Status.PENDING
+    volunteer.skills = skills
+    volunteer.availability = availability
+    volunteer.home_station = station
+    volunteer.save(update_fields=["status", "skills", "availability", "home_station"])
+    volunteer.categories.set(categories)
+    return volunteer
+
+
+def validate_phone_or_error(phone: str) -> str:
+    try:
+        return validate_phone(phone)
+    except ValidationError as exc:
+        raise _field_error("phone", exc) from None
+
+
+def can_review(actor, volunteer: Volunteer) -> bool:
+    return bool(actor.is_superuser or actor.role in DISPATCHER_ROLES)
+
+
+@transaction.atomic
+def volunteer_review(*, volunteer_id, actor, approve: bool, note: str = "") -> Volunteer:
+    """The home station (or anyone above it) approves or rejects a pending registration."""
+    try:
+        volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
+    except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not in_scope(actor, volunteer.node):
+        raise NotFound()
+    if not can_review(actor, volunteer):
+        raise ActionForbidden("只有实践站、所、中心管理员可以审核志愿者", code="not_reviewer")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise InvalidInput("审核意见不超过200字", errors={"note": ["不超过200字"]})
+    if not approve and not note:
+        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
+    target = Volunteer.Status.APPROVED if approve else Volunteer.Status.REJECTED
+    won = Volunteer.objects.filter(pk=volunteer.pk, status=Volunteer.Status.PENDING).update(
+        status=target, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note)
+    if not won:
+        raise TransitionRefused("该志愿者已审核", code="already_reviewed")
+    volunteer.refresh_from_db()
+    return volunteer
+
+
+# --- teams and organisations: join, leave, transfer (history kept in Membership) ----------------
+
+@transaction.atomic
+def team_join(*, volunteer: Volunteer, team: Team, note: str = "") -> Membership:
+    if Membership.objects.filter(volunteer=volunteer, team=team, left_at__isnull=True).exists():
+        raise TransitionRefused("已是该队队员", code="already_member")
+    team.members.add(volunteer)
+    return Membership.objects.create(volunteer=volunteer, kind=Membership.Kind.TEAM, team=team,
+                                     joined_at=timezone.now(), note=note[:200])
+
+
+@transaction.atomic
+def team_leave(*, volunteer: Volunteer, team: Team, note: str = "") -> None:
+    team.members.remove(volunteer)
+    Membership.objects.filter(volunteer=volunteer, team=team, left_at__isnull=True).update(
+        left_at=timezone.now(), note=note[:200])
+
+
+@transaction.atomic
+def org_transfer(*, volunteer: Volunteer, org: VolunteerOrg | None, note: str = "") -> Volunteer:
+    """Move a volunteer to another organisation (or none); the old membership is closed, not deleted."""
+    now = timezone.now()
+    Membership.objects.filter(volunteer=volunteer, kind=Membership.Kind.ORG, left_at__isnull=True).update(
+        left_at=now, note=note[:200])
+    if volunteer.org_id and not Membership.objects.filter(volunteer=volunteer, org_id=volunteer.org_id).exists():
+        # the first membership predates the history table: record it as ending now
+        Membership.objects.create(volunteer=volunteer, kind=Membership.Kind.ORG, org_id=volunteer.org_id,
+                                  joined_at=volunteer.created_at, left_at=now, note=note[:200])
+    if org is not None:
+        Membership.objects.create(volunteer=volunteer, kind=Membership.Kind.ORG, org=org, joined_at=now,
+                                  note=note[:200])
+    Volunteer.objects.filter(pk=volunteer.pk).update(org=org)
+    volunteer.org = org
+    return volunteer

@@ -1,0 +1,16 @@
+"""Menu entries and start pages of the activities app (merged by core.navigation)."""
+
+NAV = {
+    "volunteer": [(6, "活动日历", "activities:list")],
+    "citizen": [(30, "实践活动", "activities:list")],
+    "team_leader": [(30, "实践活动", "activities:list")],
+    "station_admin": [(20, "实践活动", "activities:list")],
+    "institute_admin": [(20, "实践活动", "activities:list")],
+    "center_admin": [(20, "实践活动", "activities:list")],
+    "leader": [(20, "实践活动", "activities:list")],
+}
+
+# activities comes after orders in INSTALLED_APPS, so this wins: a volunteer starts on their own page
+START = {
+    "volunteer": "volunteers:me",
+}

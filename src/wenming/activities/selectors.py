@@ -1,0 +1,78 @@
+"""Reads of activities: who sees which, the attendance sheet, hours from check-in/out."""
+
+import math
+from datetime import timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import Q, QuerySet
+
+from wenming.activities.choices import SignupStatus
+from wenming.activities.models import Activity, Signup
+from wenming.core.errors import NotFound
+from wenming.regions.choices import DISPATCHER_ROLES, Role
+from wenming.regions.selectors import in_scope, scope_q
+
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)   # check-in opens 30 min before the start
+CHECKOUT_CLOSES_AFTER = timedelta(minutes=60)  # check-out closes 60 min after the end
+
+
+def visibility_q(user) -> Q:
+    """Staff see activities of stations in their subtree; volunteers, citizens and others see
+    every activity of their own district (the district's activity calendar)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser or user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
+        return scope_q(user, "station__node__path") | Q(organizer=user)
+    if user.node_id is None:
+        return Q(organizer=user)
+    district_id = user.node.district_id or user.node_id
+    return Q(district_id=district_id) | Q(organizer=user)
+
+
+def activity_list_for(*, user, kind: str | None = None, upcoming: bool | None = None) -> QuerySet[Activity]:
+    qs = Activity.objects.filter(visibility_q(user)).select_related("station", "speaker", "organizer")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("starts_at", "id")
+
+
+def activity_get_for(*, user, activity_id) -> Activity:
+    try:
+        return activity_list_for(user=user).get(pk=int(activity_id))
+    except (Activity.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+
+
+def can_manage(user, activity: Activity) -> bool:
+    """The organizer, or a station/institute/centre admin over the hosting station."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or activity.organizer_id == user.pk:
+        return True
+    return user.role in DISPATCHER_ROLES and in_scope(user, activity.station.node)
+
+
+def signups_of(activity: Activity) -> QuerySet[Signup]:
+    return activity.signups.filter(status=SignupStatus.SIGNED).select_related("volunteer").order_by("signed_at", "id")
+
+
+def computed_hours(signup: Signup) -> Decimal | None:
+    """Hours between check-in and check-out, within the activity's own time, rounded down to
+    the half hour; None without both scans."""
+    if signup.checkin_at is None or signup.checkout_at is None:
+        return None
+    activity = signup.activity
+    start = max(signup.checkin_at, activity.starts_at)
+    end = min(signup.checkout_at, activity.ends_at)
+    seconds = max(0, (end - start).total_seconds())
+    halves = math.floor(seconds / 1800)
+    hours = (Decimal(halves) / 2).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    return min(hours, Decimal("24"))
+
+
+def distance_m(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371000 * math.asin(math.sqrt(a))

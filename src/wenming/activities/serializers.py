@@ -1,0 +1,78 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wenming.activities.choices import ActivityKind
+from wenming.activities.models import Activity, Signup
+
+
+class PublishIn(serializers.Serializer):
+    title = serializers.CharField(max_length=1000)
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    station = serializers.IntegerField()
+    place = serializers.CharField(max_length=1000)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    signup_opens_at = serializers.DateTimeField()
+    signup_closes_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=10000)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    skills_wanted = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    speaker = serializers.IntegerField(required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    checkin_radius_m = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=10,
+                                                max_value=100000)
+
+
+class ActivityOut(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    station = serializers.CharField(source="station.name")
+    speaker = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = ["id", "title", "kind", "kind_label", "status", "status_label", "station", "place", "starts_at",
+                  "ends_at", "signup_opens_at", "signup_closes_at", "capacity", "signed_count", "skills_wanted",
+                  "speaker", "description", "checkin_radius_m"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_speaker(self, a):
+        return a.speaker.name if a.speaker_id else None
+
+
+class SignupOut(serializers.ModelSerializer):
+    volunteer = serializers.CharField(source="volunteer.name")
+    computed_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signup
+        fields = ["id", "activity", "volunteer", "status", "signed_at", "checkin_at", "checkout_at", "attended",
+                  "hours", "computed_hours"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
+    def get_computed_hours(self, s):
+        from wenming.activities.selectors import computed_hours
+
+        return computed_hours(s)
+
+
+class ScanIn(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+
+
+class AttendanceLineIn(serializers.Serializer):
+    signup = serializers.IntegerField()
+    attended = serializers.BooleanField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True, default=None)
+
+
+class ConfirmIn(serializers.Serializer):
+    lines = AttendanceLineIn(many=True, required=False, default=list)
+
+
+class QrOut(serializers.Serializer):
+    checkin_url = serializers.CharField()
+    checkout_url = serializers.CharField()

@@ -1,0 +1,160 @@
+"""Activity pages: calendar, detail and sign-up, the scan page the venue QR opens, the
+venue QR display, the organizer's attendance sheet and the publish form."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as DRFValidationError
+
+from wenming.activities import selectors, services
+from wenming.activities.choices import ActivityKind, ActivityStatus, SignupStatus
+from wenming.activities.models import Activity, Signup, Speaker
+from wenming.activities.serializers import PublishIn
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.pages import form_errors, run_service
+from wenming.core.qr import qr_svg
+from wenming.regions.choices import DISPATCHER_ROLES
+from wenming.regions.selectors import station_list_for
+from wenming.volunteers.selectors import volunteer_of
+
+
+@login_required
+def calendar(request):
+    kind = request.GET.get("kind", "")
+    show = request.GET.get("show", "upcoming")
+    qs = selectors.activity_list_for(user=request.user, kind=kind if kind in ActivityKind.values else None)
+    now = timezone.now()
+    qs = qs.filter(ends_at__gte=now) if show == "upcoming" else qs.filter(ends_at__lt=now).order_by("-starts_at")
+    activities = list(qs[:100])
+    volunteer = volunteer_of(request.user)
+    mine = set()
+    if volunteer:
+        mine = set(Signup.objects.filter(volunteer=volunteer, status=SignupStatus.SIGNED,
+                                         activity__in=activities).values_list("activity_id", flat=True))
+    can_publish = request.user.is_superuser or request.user.role in DISPATCHER_ROLES
+    return render(request, "activities/calendar.html", {
+        "activities": activities, "kinds": ActivityKind.choices, "kind": kind, "show": show, "mine": mine,
+        "can_publish": can_publish,
+    })
+
+
+@login_required
+def mine(request):
+    volunteer = volunteer_of(request.user)
+    signups = (Signup.objects.filter(volunteer=volunteer).select_related("activity__station")
+               .order_by("-activity__starts_at") if volunteer else [])
+    return render(request, "activities/mine.html", {"signups": signups})
+
+
+@login_required
+def detail(request, pk):
+    activity = selectors.activity_get_for(user=request.user, activity_id=pk)
+    volunteer = volunteer_of(request.user)
+    signup = Signup.objects.filter(activity=activity, volunteer=volunteer).first() if volunteer else None
+    now = timezone.now()
+    return render(request, "activities/detail.html", {
+        "a": activity, "signup": signup, "volunteer": volunteer, "manage": selectors.can_manage(request.user, activity),
+        "open": (activity.status == ActivityStatus.PUBLISHED and activity.signup_opens_at <= now
+                 < activity.signup_closes_at),
+        "left": activity.capacity - activity.signed_count, "started": now >= activity.starts_at,
+    })
+
+
+@login_required
+@require_POST
+def signup(request, pk):
+    run_service(request, services.signup_create, actor=request.user, activity_id=pk, success="报名成功")
+    return redirect("activities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def signup_cancel(request, pk):
+    run_service(request, services.signup_cancel, actor=request.user, activity_id=pk, success="已取消报名")
+    return redirect("activities:detail", pk=pk)
+
+
+@login_required
+def scan(request):
+    """The page the venue QR code opens on the volunteer's phone; the button posts the token."""
+    token = request.GET.get("t") or request.POST.get("t", "")
+    activity = None
+    try:
+        activity_id, phase, _ = services._parse_token(token)
+        activity = Activity.objects.filter(pk=activity_id).first()
+    except InvalidInput:
+        phase = None
+    result = None
+    if request.method == "POST":
+        result = run_service(request, services.activity_scan, actor=request.user, token=token,
+                             latitude=request.POST.get("latitude") or None,
+                             longitude=request.POST.get("longitude") or None,
+                             success="签到成功" if phase == "in" else "签退成功")
+    return render(request, "activities/scan.html", {"token": token, "activity": activity, "phase": phase,
+                                                    "result": result})
+
+
+def _managed(request, pk) -> Activity:
+    activity = selectors.activity_get_for(user=request.user, activity_id=pk)
+    if not selectors.can_manage(request.user, activity):
+        raise NotFound()
+    return activity
+
+
+@login_required
+def venue_qr(request, pk):
+    activity = _managed(request, pk)
+    phase = "out" if request.GET.get("phase") == "out" else "in"
+    url = request.build_absolute_uri(reverse("activities:scan") + f"?t={services.qr_token(activity, phase)}")
+    return render(request, "activities/venue_qr.html", {"a": activity, "phase": phase, "url": url,
+                                                        "qr": mark_safe(qr_svg(url, scale=10))})  # noqa: S308
+
+
+@login_required
+def attendance(request, pk):
+    activity = _managed(request, pk)
+    signups = list(selectors.signups_of(activity).select_related("activity"))
+    if request.method == "POST":
+        lines = []
+        for s in signups:
+            hours = request.POST.get(f"hours_{s.pk}", "").strip()
+            lines.append({"signup": s.pk, "attended": request.POST.get(f"attended_{s.pk}") == "on",
+                          "hours": hours or None})
+        if run_service(request, services.activity_confirm, actor=request.user, activity_id=pk, lines=lines,
+                       success="考勤已确认，服务时长已计入志愿者记录"):
+            return redirect("activities:attendance", pk=pk)
+    rows = [(s, selectors.computed_hours(s)) for s in signups]
+    return render(request, "activities/attendance.html", {"a": activity, "rows": rows,
+                                                          "confirmed": activity.status == ActivityStatus.CONFIRMED})
+
+
+@login_required
+def publish(request):
+    if not (request.user.is_superuser or request.user.role in DISPATCHER_ROLES):
+        raise ActionForbidden("只有实践站、所、中心管理员可以发布活动")
+    errors, data = {}, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        raw = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""}
+        parsed = PublishIn(data=raw)
+        try:
+            parsed.is_valid(raise_exception=True)
+            activity = services.activity_publish(actor=request.user, data=services.PublishInput(**parsed.validated_data))
+        except DRFValidationError as exc:
+            errors = {k: "；".join(str(m) for m in v) for k, v in exc.detail.items()}
+        except InvalidInput as exc:
+            errors = form_errors(exc.errors)
+        else:
+            return redirect("activities:detail", pk=activity.pk)
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    defaults = {"signup_opens_at": now, "signup_closes_at": now + timedelta(days=3),
+                "starts_at": now + timedelta(days=3), "ends_at": now + timedelta(days=3, hours=2)}
+    return render(request, "activities/publish.html", {
+        "data": data, "errors": errors, "kinds": ActivityKind.choices, "defaults": defaults,
+        "stations": station_list_for(user=request.user).select_related("node").order_by("node__path"),
+        "speakers": Speaker.objects.all()[:200],
+    })

@@ -1,0 +1,9 @@
+"""Menu entries and start pages of the volunteers app (merged by core.navigation)."""
+
+NAV = {
+    "volunteer": [(5, "我的志愿", "volunteers:me")],
+    "station_admin": [(30, "志愿者审核", "volunteers:review")],
+    "institute_admin": [(30, "志愿者审核", "volunteers:review")],
+    "center_admin": [(30, "志愿者审核", "volunteers:review")],
+    None: [(20, "志愿者注册", "volunteers:register"), (21, "证明查验", "volunteers:verify-form")],
+}

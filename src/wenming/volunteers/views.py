@@ -1,0 +1,146 @@
+"""Volunteer pages: registration, the volunteer's own page, certificates, review, public verification."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from wenming.core.errors import InvalidInput, NotFound, TransitionRefused
+from wenming.core.pages import form_errors, run_service
+from wenming.core.qr import qr_svg
+from wenming.regions.models import Station
+from wenming.volunteers import selectors, services
+from wenming.volunteers.certificates import (
+    DISCLOSE_OPTIONS,
+    Verdict,
+    certificate_issue,
+    certificate_revoke,
+    certificate_verify,
+)
+from wenming.volunteers.models import TIME_SLOTS, WEEKDAYS, Certificate, ServiceCategory, Volunteer
+from wenming.volunteers.selectors import STAR_THRESHOLDS, star_level
+
+
+def register(request):
+    if request.user.is_authenticated and selectors.volunteer_of(request.user):
+        return redirect("volunteers:me")
+    errors, data = {}, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        availability = []
+        for item in request.POST.getlist("availability"):
+            day, _, slot = item.partition("-")
+            availability.append([int(day) if day.isdigit() else day, slot])
+        try:
+            volunteer = services.volunteer_register(actor=request.user, data=services.Registration(
+                name=data.get("name", ""), phone=data.get("phone", ""), id_number=data.get("id_number", ""),
+                home_station_id=data.get("home_station") or None, skills=data.get("skills", ""),
+                category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
+                availability=availability, password=data.get("password", "")))
+        except (InvalidInput, TransitionRefused) as exc:
+            errors = form_errors(exc.errors) or {"__all__": exc.message}
+        else:
+            if not request.user.is_authenticated:
+                login(request, volunteer.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "注册成功，请等待所属实践站审核。")
+            return redirect("volunteers:me")
+    stations = Station.objects.select_related("node__parent").filter(kind="station").order_by("node__path")
+    return render(request, "volunteers/register.html", {
+        "data": data, "errors": errors, "stations": stations, "categories": ServiceCategory.objects.all(),
+        "weekdays": list(enumerate(WEEKDAYS)), "slots": TIME_SLOTS.items(),
+        "checked": set(request.POST.getlist("availability")), "checked_cats": set(request.POST.getlist("categories")),
+    })
+
+
+def _next_star(hours):
+    for t in STAR_THRESHOLDS:
+        if hours < t:
+            return t, int(hours * 100 / t)
+    return None, 100
+
+
+@login_required
+def me(request):
+    volunteer = selectors.volunteer_of(request.user)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    stars = star_level(volunteer.total_hours)
+    next_at, pct = _next_star(volunteer.total_hours)
+    return render(request, "volunteers/me.html", {
+        "v": volunteer, "stars": stars, "star_range": range(5), "next_at": next_at, "pct": pct,
+        "records": volunteer.records.select_related("confirmed_by").order_by("-served_on", "-id")[:50],
+        "record_count": volunteer.records.count(),
+        "certificates": volunteer.certificates.all()[:20], "disclose_options": DISCLOSE_OPTIONS.items(),
+        "teams": volunteer.teams.all(),
+    })
+
+
+@login_required
+@require_POST
+def certificate_new(request):
+    cert = run_service(request, certificate_issue, actor=request.user, disclose=request.POST.getlist("disclose"),
+                       success="证明已出具")
+    return redirect("volunteers:certificate", code=cert.code) if cert else redirect("volunteers:me")
+
+
+def _own_certificate(request, code) -> Certificate:
+    volunteer = selectors.volunteer_of(request.user)
+    cert = Certificate.objects.filter(code=code, volunteer=volunteer).first() if volunteer else None
+    if cert is None:
+        raise NotFound("未找到该证明")
+    return cert
+
+
+@login_required
+def certificate(request, code):
+    cert = _own_certificate(request, code)
+    verify_url = request.build_absolute_uri(f"/volunteers/verify/{cert.code}/")
+    return render(request, "volunteers/certificate.html", {
+        "cert": cert, "c": cert.content, "verify_url": verify_url, "qr": mark_safe(qr_svg(verify_url)),  # noqa: S308 — our own SVG
+        "star_range": range(cert.content.get("stars", 0)),
+    })
+
+
+@login_required
+@require_POST
+def certificate_revoke_view(request, code):
+    cert = _own_certificate(request, code)
+    run_service(request, certificate_revoke, actor=request.user, certificate_id=cert.pk,
+                reason=request.POST.get("reason", "本人撤销"), success="证明已撤销")
+    return redirect("volunteers:me")
+
+
+def verify(request, code=None):
+    code = code or request.GET.get("code", "").strip()
+    context = {"code": code}
+    if code:
+        try:
+            verdict, cert = certificate_verify(code=code)
+        except NotFound:
+            context["verdict"] = "missing"
+        else:
+            context.update(verdict=verdict, cert=cert, c=cert.content if verdict == Verdict.VALID else None)
+    return render(request, "volunteers/verify.html", context)
+
+
+@login_required
+def review(request):
+    pending = selectors.pending_volunteers_for(user=request.user).prefetch_related("categories")
+    if not (request.user.is_superuser or services.can_review(request.user, None)):
+        raise NotFound()
+    return render(request, "volunteers/review.html", {"pending": pending[:100], "weekdays": WEEKDAYS,
+                                                       "slots": TIME_SLOTS})
+
+
+@login_required
+@require_POST
+def review_act(request, pk):
+    approve = request.POST.get("decision") == "approve"
+    run_service(request, services.volunteer_review, volunteer_id=pk, actor=request.user, approve=approve,
+                note=request.POST.get("note", ""), success="已通过" if approve else "已退回")
+    return redirect("volunteers:review")
+
+
+def volunteer_status_label(v: Volunteer) -> str:
+    return v.get_status_display()
