@@ -41,10 +41,11 @@ class Walk:
     def record(self, *, by=None, category=None, node=None, **kw):
         w = self.w
         by = by or w.citizen
+        now = kw.pop("now", None)
         data = services.RecordInput(category=(category or w.cat_stall).pk, description=kw.pop("description",
                                     "小区门口占道摆摊"), address=kw.pop("address", "龙舌坝社区南门"),
                                     node=node.pk if node else None, **kw)
-        return services.demand_record(actor=by, data=data, now=kw.get("now"))
+        return services.demand_record(actor=by, data=data, now=now)
 
     def to(self, state, *, by=None, departments=None, **kw):
         """A demand recorded and walked to `state`."""
