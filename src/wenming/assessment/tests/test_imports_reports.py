@@ -6,13 +6,24 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from wenming.assessment import services
 from wenming.assessment.bulletins import bulletin_issue
 from wenming.assessment.evaluation import composite, quarter_ranking, rank_units, ranking_export
-from wenming.assessment.imports import ImportErrors, indicators_import, responsibilities_import, system_export
-from wenming.assessment.models import Bulletin, EvaluationWeights, Indicator, IndicatorSystem, Responsibility
+from wenming.assessment.imports import (
+    ImportErrors,
+    indicators_import,
+    responsibilities_import,
+    system_export,
+)
+from wenming.assessment.models import (
+    Bulletin,
+    EvaluationWeights,
+    Indicator,
+    IndicatorSystem,
+    Responsibility,
+)
 from wenming.assessment.tasks import month_end, month_start
 from wenming.core.errors import ActionForbidden, TransitionRefused
 
