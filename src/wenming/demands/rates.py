@@ -245,7 +245,7 @@ def ranking_workbook(ranking: dict):
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{ranking['month']}{GROUPS[ranking['group']]}排名"
+    ws.title = f"{ranking['month']}{GROUPS[ranking['group']]}排名".replace("/", "、")
     head = ["排名", "单位", "得分", *[RATE_LABELS[k] for k in RATE_KEYS], "诉求数", "派单数", "上月排名", "趋势"]
     ws.append(head)
     for cell in ws[1]:
