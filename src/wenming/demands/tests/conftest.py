@@ -3,6 +3,7 @@
 import pytest
 
 from wenming.demands import services
+from wenming.demands.defaults import ensure_defaults
 from wenming.demands.models import Category, Household
 from wenming.regions.choices import Role
 from wenming.regions.services import department_create, user_create
@@ -13,6 +14,7 @@ API = "/api/v1/demands"
 @pytest.fixture
 def dw(world):
     w = world
+    ensure_defaults()
     w.dept_traffic = department_create(district=w.district, name="区公安局交警大队", short_name="交警")
     w.dept_housing = department_create(district=w.district, name="区住房和城乡建设局", short_name="住建")
     w.handler_traffic = user_create(username="traffic", password="x", role=Role.DEPT_HANDLER, node=w.district,
