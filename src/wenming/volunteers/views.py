@@ -39,7 +39,7 @@ def register(request):
                 category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
                 availability=availability, password=data.get("password", "")))
         except (InvalidInput, TransitionRefused) as exc:
-            errors = form_errors(exc.errors) or {"__all__": exc.message}
+            errors = form_errors(exc.errors) or {"form": exc.message}
         else:
             if not request.user.is_authenticated:
                 login(request, volunteer.user, backend="django.contrib.auth.backends.ModelBackend")
