@@ -6,7 +6,11 @@ from decimal import Decimal
 import pytest
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
-from wenming.volunteers.certificates import certificate_issue, certificate_revoke, certificate_verify
+from wenming.volunteers.certificates import (
+    certificate_issue,
+    certificate_revoke,
+    certificate_verify,
+)
 from wenming.volunteers.models import Certificate, ServiceRecord
 from wenming.volunteers.services import service_hours_credit, service_record_reverse
 

@@ -10,7 +10,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.volunteers.models import ServiceRecord, Volunteer
 from wenming.volunteers.selectors import hours_from_records, star_level
-from wenming.volunteers.services import service_hours_credit, service_record_reverse, service_records_unlocked
+from wenming.volunteers.services import (
+    service_hours_credit,
+    service_record_reverse,
+    service_records_unlocked,
+)
 
 
 def credit(w, volunteer, hours, source_id, **kw):
