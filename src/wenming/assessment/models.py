@@ -202,6 +202,15 @@ class Event(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["target", "target_id"])]
 
+    LABELS = {"create": "生成", "submit": "申报", "approve": "审核通过", "return": "退回", "issue": "发牌",
+              "appeal": "申诉", "uphold": "维持原处理", "revoke": "撤销", "report": "报告整改", "close": "复查通过（销号）",
+              "reopen": "复查未通过", "escalate": "逾期升级", "import": "导入", "matrix": "导入责任分解",
+              "update": "修改", "contact": "设置联络员"}
+
+    @property
+    def action_label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
+
 
 class CardRule(models.Model):
     """A card rule the office can switch on/off and tune (threshold)."""

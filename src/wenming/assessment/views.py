@@ -1,0 +1,382 @@
+"""Creation-management pages. Each view parses the form, calls the same service the API calls,
+and redirects; refusals become messages (core.pages.run_service)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wenming.assessment import permissions, selectors, services
+from wenming.assessment.bulletins import bulletin_issue
+from wenming.assessment.choices import CardStatus, MeasureKind, ProblemStatus, SiteKind, TaskStatus
+from wenming.assessment.evaluation import (
+    COMPONENT_LABEL,
+    COMPONENTS,
+    quarter_ranking,
+    ranking_export,
+)
+from wenming.assessment.imports import (
+    ImportErrors,
+    indicators_import,
+    responsibilities_import,
+    system_export,
+)
+from wenming.assessment.periods import parse_quarter, period_of, quarter_of
+from wenming.core.errors import DomainError, NotFound
+from wenming.core.pages import run_service
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _office_only(user):
+    if not selectors.is_office(user):
+        raise NotFound()
+
+
+def _district_id(user):
+    return user.node.district_id or user.node_id
+
+
+@login_required
+def home(request):
+    """The office's overview of the month; a unit goes straight to its tasks."""
+    if not selectors.is_office(request.user):
+        return redirect("assessment:tasks")
+    period = request.GET.get("period") or period_of(timezone.now())
+    tasks = list(selectors.task_list_for(user=request.user, period=period))
+    now = timezone.now()
+    counts = {s: sum(t.status == s for t in tasks) for s in TaskStatus.values}
+    late = sum(1 for t in tasks if t.is_late(now))
+    units = []
+    for unit in selectors.unit_list_for(user=request.user):
+        mine = [t for t in tasks if t.unit_id == unit.pk]
+        units.append({"unit": unit, "total": len(mine), "filed": sum(t.first_submitted_at is not None for t in mine),
+                      "approved": sum(t.status == TaskStatus.APPROVED for t in mine),
+                      "late": sum(t.is_late(now) for t in mine)})
+    return render(request, "assessment/home.html", {
+        "period": period, "counts": counts, "late": late, "units": units,
+        "review_count": selectors.review_queue_for(user=request.user).count(),
+        "open_problems": selectors.problem_list_for(user=request.user, status="open,reported").count(),
+        "cards": selectors.card_list_for(user=request.user, period=period).count(),
+        "systems": selectors.system_list_for(user=request.user),
+    })
+
+
+TASK_TABS = [("todo", "待申报", "pending,returned"), ("submitted", "待审核", "submitted"),
+             ("approved", "已通过", "approved"), ("all", "全部", "")]
+
+
+@login_required
+def tasks(request):
+    tab = request.GET.get("tab") or ("submitted" if selectors.is_office(request.user) else "todo")
+    statuses = dict((k, s) for k, _, s in TASK_TABS).get(tab, "")
+    period = request.GET.get("period") or ""
+    qs = selectors.task_list_for(user=request.user, status=statuses or None, period=period or None)
+    qs = qs.order_by("due_at", "id") if tab != "submitted" else qs.order_by("submitted_at", "id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for task in page.object_list:
+        task.late = task.is_late(now)
+    units = list(selectors.units_of(request.user))
+    return render(request, "assessment/tasks.html", {
+        "tab": tab, "tabs": TASK_TABS, "page": page, "period": period, "now": now, "units": units,
+        "is_office": selectors.is_office(request.user),
+    })
+
+
+@login_required
+def task_detail(request, pk):
+    task = selectors.task_get_for(user=request.user, task_id=pk)
+    actions = []
+    if permissions.can_file(request.user, task) and task.status in (TaskStatus.PENDING, TaskStatus.RETURNED):
+        actions.append("submit")
+    if permissions.is_office_admin(request.user) and task.status == TaskStatus.SUBMITTED:
+        actions += ["approve", "return"]
+    return render(request, "assessment/task.html", {
+        "task": task, "actions": actions, "late": task.is_late(timezone.now()),
+        "files": task.files.all(), "events": selectors.events_for(target="task", target_id=task.pk),
+    })
+
+
+@login_required
+@require_POST
+def task_act(request, pk, action):
+    selectors.task_get_for(user=request.user, task_id=pk)  # out of scope: 404, not a message
+    post = request.POST
+    if action == "submit":
+        run_service(request, services.task_submit, actor=request.user, task_id=pk, text=post.get("text", ""),
+                    photos=request.FILES.getlist("photos"), documents=request.FILES.getlist("documents"),
+                    success="资料已申报，等待审核")
+    elif action == "approve":
+        run_service(request, services.task_approve, actor=request.user, task_id=pk, score=post.get("score", ""),
+                    note=post.get("note", ""), success="已审核通过")
+    elif action == "return":
+        run_service(request, services.task_return, actor=request.user, task_id=pk, reason=post.get("reason", ""),
+                    success="已退回，单位将收到退回原因")
+    else:
+        raise NotFound()
+    return redirect("assessment:task", pk=pk)
+
+
+# ---------------------------------------------------------------------------- indicators and matrix
+
+
+@login_required
+def indicators(request):
+    _office_only(request.user)
+    report, form = None, {"year": request.POST.get("year", timezone.localtime().year)}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "system")
+        try:
+            if kind == "system":
+                year = request.POST.get("year", "")
+                system = indicators_import(actor=request.user, upload=request.FILES.get("file"),
+                                           year=int(year) if year.isdigit() else None, name=request.POST.get("name", ""))
+                messages.success(request, f"已导入 {system.year} 年度测评体系，共 "
+                                          f"{system.indicators.filter(level=3).count()} 项三级指标")
+            else:
+                system = selectors.system_get_for(user=request.user, system_id=request.POST.get("system"))
+                count = responsibilities_import(actor=request.user, upload=request.FILES.get("file"), system=system)
+                messages.success(request, f"已导入责任分解 {count} 行")
+            return redirect("assessment:system", pk=system.pk)
+        except ImportErrors as exc:
+            report = exc.rows
+            messages.error(request, exc.message)
+        except DomainError as exc:
+            detail = "；".join(m for ms in exc.errors.values() for m in ms)
+            messages.error(request, f"{exc.message}{'：' + detail if detail else ''}")
+    return render(request, "assessment/indicators.html", {
+        "systems": selectors.system_list_for(user=request.user), "report": report, "form": form,
+    })
+
+
+@login_required
+def system_detail(request, pk):
+    system = selectors.system_get_for(user=request.user, system_id=pk)
+    matrix = {r.indicator_id: r for r in selectors.responsibility_list_for(user=request.user, system_id=system.pk)}
+    rows = [(ind, matrix.get(ind.pk)) for ind in selectors.indicator_tree(system=system)]
+    return render(request, "assessment/system.html", {
+        "system": system, "rows": rows, "can_edit": permissions.is_office_admin(request.user),
+    })
+
+
+@login_required
+def system_export_view(request, pk):
+    system = selectors.system_get_for(user=request.user, system_id=pk)
+    response = HttpResponse(system_export(system=system), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{system.year}.xlsx"'
+    return response
+
+
+@login_required
+def responsibility_edit(request, pk):
+    resp = selectors.responsibility_get_for(user=request.user, responsibility_id=pk)
+    if request.method == "POST":
+        done = run_service(
+            request, services.responsibility_update, actor=request.user, responsibility_id=pk,
+            lead_unit_id=request.POST.get("lead_unit") or None,
+            cooperating_unit_ids=[int(i) for i in request.POST.getlist("cooperating_units") if i.isdigit()],
+            person=request.POST.get("person", ""), months=[int(m) for m in request.POST.getlist("months") if m.isdigit()],
+            success="责任分解已保存")
+        if done is not None:
+            return redirect("assessment:system", pk=resp.indicator.system_id)
+    return render(request, "assessment/responsibility.html", {
+        "resp": resp, "units": selectors.unit_list_for(user=request.user), "month_range": range(1, 13),
+        "coop_ids": set(resp.cooperating_units.values_list("pk", flat=True)),
+    })
+
+
+# ---------------------------------------------------------------------------- units and cards
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = selectors.unit_get_for(user=request.user, unit_id=pk)
+    now = timezone.now()
+    tasks = selectors.task_list_for(user=request.user, unit_id=unit.pk).order_by("-period", "indicator__sort")[:60]
+    return render(request, "assessment/unit.html", {
+        "unit": unit, "tasks": tasks, "now": now,
+        "cards": selectors.card_list_for(user=request.user, unit_id=unit.pk),
+        "problems": selectors.problem_list_for(user=request.user).filter(unit=unit)[:30],
+        "measures": selectors.measure_list_for(user=request.user).filter(unit=unit),
+        "my_units": set(selectors.units_of(request.user).values_list("pk", flat=True)),
+        "is_admin": permissions.is_office_admin(request.user),
+    })
+
+
+@login_required
+def cards(request):
+    qs = selectors.card_list_for(user=request.user, period=request.GET.get("period") or None)
+    return render(request, "assessment/cards.html", {
+        "cards": qs[:200], "is_admin": permissions.is_office_admin(request.user),
+        "my_units": set(selectors.units_of(request.user).values_list("pk", flat=True)), "CardStatus": CardStatus,
+    })
+
+
+@login_required
+@require_POST
+def card_act(request, pk, action):
+    selectors.card_get_for(user=request.user, card_id=pk)
+    if action == "appeal":
+        run_service(request, services.card_appeal, actor=request.user, card_id=pk, reason=request.POST.get("reason", ""),
+                    success="申诉已提交，等待文明办处理")
+    elif action in ("revoke", "uphold"):
+        run_service(request, services.card_decide, actor=request.user, card_id=pk, revoke=action == "revoke",
+                    note=request.POST.get("note", ""), success="申诉已处理")
+    else:
+        raise NotFound()
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/assessment/") else "assessment:cards")
+
+
+# ---------------------------------------------------------------------------- inspections
+
+
+@login_required
+def problems(request):
+    status = request.GET.get("status", "open,reported")
+    qs = selectors.problem_list_for(user=request.user, status=status or None).order_by("due_at", "id")
+    return render(request, "assessment/problems.html", {
+        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "status": status, "now": timezone.now(),
+        "can_inspect": permissions.can_inspect(request.user),
+    })
+
+
+@login_required
+def problem_new(request):
+    if not permissions.can_inspect(request.user):
+        raise NotFound()
+    if request.method == "POST":
+        post = request.POST
+        days = post.get("deadline_days", "")
+        problem = run_service(
+            request, services.problem_record, actor=request.user, description=post.get("description", ""),
+            site_id=post.get("site") or None, unit_id=post.get("unit") or None, photos=request.FILES.getlist("photos"),
+            latitude=post.get("latitude") or None, longitude=post.get("longitude") or None,
+            deadline_days=int(days) if days.isdigit() else None, success="问题已登记，整改通知已发给责任单位")
+        if problem is not None:
+            return redirect("assessment:problem", pk=problem.pk)
+    sites = selectors.site_list_for(user=request.user)
+    return render(request, "assessment/problem_new.html", {
+        "sites": sites, "units": selectors.unit_list_for(user=request.user), "post": request.POST,
+        "site_kinds": SiteKind.choices,
+    })
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = selectors.problem_get_for(user=request.user, problem_id=pk)
+    return render(request, "assessment/problem.html", {
+        "problem": problem, "now": timezone.now(),
+        "can_report": problem.status == ProblemStatus.OPEN and permissions.is_unit_member(request.user, problem.unit_id),
+        "can_recheck": problem.status == ProblemStatus.REPORTED and permissions.can_inspect(request.user),
+        "events": selectors.events_for(target="problem", target_id=problem.pk),
+    })
+
+
+@login_required
+@require_POST
+def problem_act(request, pk, action):
+    selectors.problem_get_for(user=request.user, problem_id=pk)
+    if action == "report":
+        run_service(request, services.problem_report_fix, actor=request.user, problem_id=pk,
+                    report=request.POST.get("report", ""), photos=request.FILES.getlist("photos"),
+                    success="整改情况已报告，等待复查")
+    elif action == "recheck":
+        passed = request.POST.get("passed") == "1"
+        run_service(request, services.problem_recheck, actor=request.user, problem_id=pk, passed=passed,
+                    note=request.POST.get("note", ""), success="已销号" if passed else "已退回重新整改")
+    else:
+        raise NotFound()
+    return redirect("assessment:problem", pk=pk)
+
+
+@login_required
+def sites(request):
+    if request.method == "POST":
+        post = request.POST
+        if run_service(request, services.site_create, actor=request.user, name=post.get("name", ""),
+                       kind=post.get("kind", ""), unit_id=post.get("unit"), address=post.get("address", ""),
+                       latitude=post.get("latitude") or None, longitude=post.get("longitude") or None,
+                       success="点位已添加") is not None:
+            return redirect("assessment:sites")
+    return render(request, "assessment/sites.html", {
+        "sites": selectors.site_list_for(user=request.user), "units": selectors.unit_list_for(user=request.user),
+        "kinds": SiteKind.choices, "can_edit": permissions.can_inspect(request.user),
+    })
+
+
+# ---------------------------------------------------------------------------- accountability, bulletins, evaluation
+
+
+@login_required
+def measures(request):
+    if request.method == "POST":
+        post = request.POST
+        try:
+            date = dt.date.fromisoformat(post.get("date", ""))
+        except ValueError:
+            messages.error(request, "请填写日期")
+        else:
+            if run_service(request, services.measure_record, actor=request.user, unit_id=post.get("unit"),
+                           kind=post.get("kind", ""), reason=post.get("reason", ""), person=post.get("person", ""),
+                           date=date, success="问责记录已保存") is not None:
+                return redirect("assessment:measures")
+    return render(request, "assessment/measures.html", {
+        "measures": selectors.measure_list_for(user=request.user)[:200], "units": selectors.unit_list_for(user=request.user),
+        "kinds": MeasureKind.choices, "is_admin": permissions.is_office_admin(request.user),
+        "today": timezone.localdate().isoformat(),
+    })
+
+
+@login_required
+def bulletins(request):
+    if request.method == "POST":
+        bulletin = run_service(request, bulletin_issue, actor=request.user, period=request.POST.get("period", ""),
+                               success="通报已生成并登记")
+        if bulletin is not None:
+            return redirect("assessment:bulletin", pk=bulletin.pk)
+    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return render(request, "assessment/bulletins.html", {
+        "bulletins": selectors.bulletin_list_for(user=request.user),
+        "is_admin": permissions.is_office_admin(request.user), "default_period": f"{last.year}-{last.month:02d}",
+    })
+
+
+@login_required
+def bulletin_detail(request, pk):
+    return render(request, "assessment/bulletin.html",
+                  {"bulletin": selectors.bulletin_get_for(user=request.user, bulletin_id=pk)})
+
+
+@login_required
+def bulletin_download(request, pk):
+    bulletin = selectors.bulletin_get_for(user=request.user, bulletin_id=pk)
+    with bulletin.file.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.period}.docx"'
+    return response
+
+
+@login_required
+def evaluation(request):
+    _office_only(request.user)
+    quarter = request.GET.get("quarter") or quarter_of(period_of(timezone.now()))
+    try:
+        parse_quarter(quarter)
+    except DomainError:
+        quarter = quarter_of(period_of(timezone.now()))
+    rows = quarter_ranking(district_id=_district_id(request.user), quarter=quarter)
+    if request.GET.get("export"):
+        response = HttpResponse(ranking_export(rows=rows, title=f"{quarter} 季度考评排名"), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="evaluation-{quarter}.xlsx"'
+        return response
+    return render(request, "assessment/evaluation.html", {
+        "quarter": quarter, "rows": rows, "components": [(c, COMPONENT_LABEL[c]) for c in COMPONENTS],
+    })
