@@ -1,12 +1,13 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
-from wenming.core.errors import NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.validators import mask_phone
 from wenming.volunteers import selectors, services
 from wenming.volunteers.certificates import (
@@ -232,3 +233,36 @@ class CertificateVerifyApi(APIView):
         return Response({"verdict": verdict, "code": cert.code,
                          "content": cert.content if verdict == Verdict.VALID else None,
                          "issued_at": cert.issued_at})
+
+
+class ImportErrorOut(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportOut(serializers.Serializer):
+    total = serializers.IntegerField()
+    valid = serializers.IntegerField()
+    imported = serializers.IntegerField()
+    errors = ImportErrorOut(many=True)
+
+
+class VolunteerImportApi(APIView):
+    """Upload an .xlsx; 200 with the report. With errors and without import_valid_rows, nothing is written."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": inline_serializer("VolunteerImportIn", {
+        "file": serializers.FileField(), "import_valid_rows": serializers.BooleanField(required=False)})},
+        responses=ImportOut)
+    def post(self, request):
+        from wenming.volunteers.imports import volunteer_import
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("请上传文件", errors={"file": ["必填"]})
+        flag = str(request.data.get("import_valid_rows", "")).lower() in ("1", "true", "on", "yes")
+        report = volunteer_import(actor=request.user, upload=upload, import_valid_rows=flag)
+        return Response({"total": report.total, "valid": report.valid, "imported": report.imported,
+                         "errors": [{"row": r, "column": c, "reason": m} for r, c, m in report.errors]})

@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("volunteers/register/", api.VolunteerRegisterApi.as_view(), name="volunteer-register"),
     path("volunteers/me/", api.VolunteerMeApi.as_view(), name="volunteer-me"),
     path("volunteers/me/records/", api.VolunteerRecordsApi.as_view(), name="volunteer-records"),
+    path("volunteers/import/", api.VolunteerImportApi.as_view(), name="volunteer-import"),
     path("volunteers/pending/", api.VolunteerPendingApi.as_view(), name="volunteer-pending"),
     path("volunteers/<int:pk>/review/", api.VolunteerReviewApi.as_view(), name="volunteer-review"),
     path("service-records/<int:pk>/reverse/", api.RecordReverseApi.as_view(), name="record-reverse"),

@@ -14,5 +14,6 @@ urlpatterns: list = [
     path("verify/", views.verify, name="verify-form"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("review/", views.review, name="review"),
+    path("import/", views.import_volunteers, name="import"),
     path("review/<int:pk>/", views.review_act, name="review-act"),
 ]

@@ -144,3 +144,31 @@ def review_act(request, pk):
 
 def volunteer_status_label(v: Volunteer) -> str:
     return v.get_status_display()
+
+
+@login_required
+def import_volunteers(request):
+    from django.http import HttpResponse
+
+    from wenming.core.errors import DomainError
+    from wenming.volunteers.imports import COLUMNS, template_bytes, volunteer_import
+
+    if not (request.user.is_superuser or services.can_review(request.user, None)):
+        raise NotFound()
+    if request.GET.get("template"):
+        response = HttpResponse(template_bytes(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''volunteers-template.xlsx"
+        return response
+    report, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要导入的 Excel 文件"
+        else:
+            try:
+                report = volunteer_import(actor=request.user, upload=upload,
+                                          import_valid_rows=request.POST.get("import_valid") == "on")
+            except DomainError as exc:
+                error = "；".join(m for msgs in exc.errors.values() for m in msgs) or exc.message
+    return render(request, "volunteers/import.html", {"report": report, "error": error, "columns": COLUMNS})
