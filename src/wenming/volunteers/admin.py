@@ -1,9 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from wenming.core.admin_scope import ScopedAdmin
+from wenming.core.errors import DomainError
 from wenming.core.validators import mask_id_number, mask_phone
 from wenming.regions.choices import DISPATCHER_ROLES, Role
-from wenming.volunteers.models import ServiceCategory, ServiceRecord, Team, Volunteer, VolunteerOrg
+from wenming.volunteers import services
+from wenming.volunteers.models import (
+    Certificate,
+    ServiceCategory,
+    ServiceRecord,
+    Team,
+    Volunteer,
+    VolunteerOrg,
+)
 
 ADMINS = frozenset(DISPATCHER_ROLES)
 
@@ -45,10 +54,24 @@ class VolunteerAdmin(ScopedAdmin):
     view_roles = ADMINS
     edit_roles = frozenset()
     can_add = False
-    list_display = ("name", "masked_phone", "masked_id", "node", "total_hours")
+    list_display = ("name", "masked_phone", "masked_id", "node", "status", "total_hours")
+    list_filter = ("status",)
     search_fields = ("name",)
-    fields = ("name", "masked_phone", "masked_id", "node", "org", "total_hours")
+    fields = ("name", "masked_phone", "masked_id", "node", "home_station", "org", "status", "skills",
+              "total_hours", "reviewed_by", "reviewed_at", "review_note")
     readonly_fields = fields
+    actions = ["approve"]
+
+    @admin.action(description="审核通过所选志愿者")
+    def approve(self, request, queryset):
+        done = 0
+        for v in queryset.filter(status=Volunteer.Status.PENDING):
+            try:
+                services.volunteer_review(volunteer_id=v.pk, actor=request.user, approve=True)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{v.name}：{exc.message}", messages.ERROR)
+        self.message_user(request, f"已通过 {done} 人")
 
     @admin.display(description="手机号")
     def masked_phone(self, obj):
@@ -64,9 +87,25 @@ class ServiceRecordAdmin(ScopedAdmin):
     scope_path_field = "volunteer__node__path"
     view_roles = ADMINS
     can_add = False
-    list_display = ("volunteer", "title", "served_on", "hours", "source", "confirmed_by")
-    list_filter = ("source",)
+    list_display = ("volunteer", "title", "served_on", "hours", "kind", "source", "confirmed_by")
+    list_filter = ("source", "kind")
     date_hierarchy = "served_on"
+    raw_id_fields = ("volunteer", "reverses")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records are corrected by reversing entries (页面/API：冲正), never deleted
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdmin):
+    scope_path_field = "volunteer__node__path"
+    view_roles = ADMINS
+    can_add = False
+    list_display = ("code", "volunteer", "issued_at", "revoked_at")
+    search_fields = ("code",)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
