@@ -1,6 +1,22 @@
 """Pages of the demands app, mounted at /demands/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wenming.demands import imports, views
 
 app_name = "demands"
-urlpatterns: list = []
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("mine/", views.mine, name="mine"),
+    path("households/", views.households, name="households"),
+    path("households/<int:pk>/", views.household, name="household"),
+    path("households/import/", imports.households_import_view, name="households_import"),
+    path("hotline/import/", imports.hotline_import_view, name="hotline_import"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("board/", views.board, name="board"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("rankings/", views.rankings, name="rankings"),
+    path("rankings/export/", views.rankings_export, name="rankings_export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]

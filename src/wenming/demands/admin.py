@@ -1,0 +1,98 @@
+"""Back-office records. Configuration (levels, weights, categories → departments) is edited here;
+demands themselves change only through their workflow (pages and API)."""
+
+from django.contrib import admin
+
+from wenming.core.admin_scope import ScopedAdmin
+from wenming.demands.models import (
+    Category,
+    Demand,
+    DemandConfig,
+    DemandEvent,
+    Household,
+    RoutingExample,
+    SatisfactionLevel,
+)
+from wenming.demands.permissions import SUPERVISOR_ROLES
+from wenming.regions.choices import Role
+
+CONFIG_ROLES = frozenset({Role.OFFICE_ADMIN, Role.CENTER_ADMIN})
+
+
+@admin.register(DemandConfig)
+class DemandConfigAdmin(ScopedAdmin):
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    edit_roles = CONFIG_ROLES
+    list_display = ("__str__", "sign_hours", "handle_days", "duplicate_days", "weight_response",
+                    "weight_resolution", "weight_satisfaction", "list_size")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not DemandConfig.objects.exists()
+
+
+@admin.register(SatisfactionLevel)
+class SatisfactionLevelAdmin(ScopedAdmin):
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    edit_roles = CONFIG_ROLES
+    list_display = ("name", "code", "weight", "counts_resolved", "reopens", "sort")
+
+
+@admin.register(Category)
+class CategoryAdmin(ScopedAdmin):
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    edit_roles = CONFIG_ROLES
+    list_display = ("__str__", "department", "is_active", "sort")
+    list_filter = ("is_active", "parent")
+    list_editable = ("department", "is_active", "sort")
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    scope_path_field = "path"
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    edit_roles = SUPERVISOR_ROLES
+    list_display = ("head_name", "address", "node", "members", "cadre")
+    search_fields = ("head_name", "address")
+    list_select_related = ("node", "cadre")
+    exclude = ("district",)
+
+    def save_model(self, request, obj, form, change):
+        obj.district = obj.node.district or obj.node
+        obj.path = obj.node.path
+        super().save_model(request, obj, form, change)
+
+
+class EventInline(admin.TabularInline):
+    model = DemandEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "from_status", "to_status", "assignment", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Demand)
+class DemandAdmin(ScopedAdmin):
+    scope_path_field = "path"
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    can_add = False
+    list_display = ("number", "category", "node", "channel", "status", "is_overdue", "collected_at")
+    list_filter = ("status", "channel", "is_overdue")
+    search_fields = ("number", "address", "hotline_ref")
+    date_hierarchy = "collected_at"
+    inlines = [EventInline]
+    list_select_related = ("category__parent", "node")
+    exclude = ("contact_phone",)
+
+
+@admin.register(RoutingExample)
+class RoutingExampleAdmin(ScopedAdmin):
+    view_roles = CONFIG_ROLES
+    can_add = False
+    list_display = ("category", "suggested", "chosen", "overridden", "at")
+    list_filter = ("overridden",)

@@ -1,0 +1,292 @@
+"""Demand pages. Each view parses the form, calls the same service the API calls, and redirects."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as DRFValidationError
+
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.pages import run_service
+from wenming.demands import permissions, rates, selectors, services
+from wenming.demands.choices import Channel, DemandStatus
+from wenming.demands.models import SatisfactionLevel
+from wenming.demands.serializers import DemandRecordIn
+from wenming.regions.choices import STAFF_ROLES, NodeKind, Role
+from wenming.regions.models import Department, Node
+
+PROGRESS = [("received", "登记"), ("accepted", "受理"), ("assigned", "派单"), ("handling", "办理"),
+            ("replied", "答复"), ("closed", "回访办结")]
+ORDER = [s for s, _ in PROGRESS]
+
+
+def _progress(demand):
+    reached = ORDER.index(demand.status) if demand.status in ORDER else -1
+    return [(label, i <= reached) for i, (_, label) in enumerate(PROGRESS)]
+
+
+def _record_from_post(request, *, channel, household=None, visit=None):
+    raw = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""}
+    raw["channel"] = channel
+    if household is not None:
+        raw["household"] = household.pk
+    parsed = DemandRecordIn(data=raw)
+    parsed.is_valid(raise_exception=True)
+    data = dict(parsed.validated_data)
+    data["photos"] = request.FILES.getlist("photos")
+    if visit is not None:
+        data["visit"] = visit.pk
+    return services.demand_record(actor=request.user, data=services.RecordInput(**data))
+
+
+def _form_errors(exc):
+    if isinstance(exc, DRFValidationError):
+        return {k: "；".join(str(m) for m in v) for k, v in exc.detail.items()}
+    return {k: "；".join(v) for k, v in exc.errors.items()}
+
+
+def _villages(user):
+    district = (user.node.district or user.node) if user.node_id else None
+    qs = Node.objects.filter(kind__in=[NodeKind.VILLAGE, NodeKind.GRID]).select_related("parent")
+    return qs.filter(path__startswith=district.path) if district else qs.none()
+
+
+@login_required
+def report(request):
+    """A citizen's own report (群众自报): category, what and where, photos, an optional location."""
+    if request.user.role not in (Role.CITIZEN, Role.CADRE) and not permissions.is_dispatcher(request.user):
+        raise NotFound()
+    errors, data = {}, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        channel = Channel.CITIZEN if request.user.role == Role.CITIZEN else Channel.GRID
+        try:
+            demand = _record_from_post(request, channel=channel)
+        except (DRFValidationError, InvalidInput) as exc:
+            errors = _form_errors(exc)
+        except ActionForbidden as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已提交，编号 {demand.number}。我们会尽快受理。")
+            return redirect("demands:detail", pk=demand.pk)
+    return render(request, "demands/report.html", {
+        "categories": selectors.category_list(), "villages": _villages(request.user), "errors": errors,
+        "data": data})
+
+
+@login_required
+def mine(request):
+    qs = selectors.demand_list_for(user=request.user)
+    qs = qs.filter(reporter=request.user) if request.user.role == Role.CITIZEN else qs.filter(
+        recorded_by=request.user)
+    return render(request, "demands/mine.html", {"demands": qs[:200]})
+
+
+@login_required
+def households(request):
+    if request.user.role != Role.CADRE and not permissions.is_dispatcher(request.user):
+        raise NotFound()
+    qs = selectors.household_list_for(user=request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(head_name__contains=q) | qs.filter(address__contains=q)
+    page = Paginator(qs.order_by("path", "address"), 50).get_page(request.GET.get("page"))
+    return render(request, "demands/households.html", {"page": page, "q": q})
+
+
+@login_required
+def household(request, pk):
+    """A household: record a visit and the demands raised in it (走访登记)."""
+    h = selectors.household_get_for(user=request.user, household_id=pk)
+    errors, data = {}, {}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                visit = services.visit_record(actor=request.user, household_id=h.pk, note=request.POST.get("note", ""))
+                demand = None
+                if request.POST.get("description", "").strip():
+                    demand = _record_from_post(request, channel=Channel.VISIT, household=h, visit=visit)
+        except (DRFValidationError, InvalidInput) as exc:
+            errors = _form_errors(exc)
+        except ActionForbidden as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"走访已登记{'，诉求编号 ' + demand.number if demand else ''}")
+            return redirect("demands:household", pk=h.pk)
+    return render(request, "demands/household.html", {
+        "h": h, "visits": h.visits.order_by("-at")[:10], "demands": h.demands.select_related("category")[:20],
+        "categories": selectors.category_list(), "errors": errors, "data": data})
+
+
+@login_required
+def detail(request, pk):
+    d = selectors.demand_get_for(user=request.user, demand_id=pk)
+    actions = permissions.allowed_actions(request.user, d)
+    mine = permissions.my_assignment(request.user, d)
+    ctx = {
+        "d": d, "actions": actions, "progress": _progress(d), "mine": mine,
+        "assignments": d.assignments.select_related("department").order_by("-is_lead", "id"),
+        "events": selectors.demand_events(demand=d), "photos": d.photos.all(),
+        "show_phone": permissions.is_dispatcher(request.user) or d.reporter_id == request.user.pk
+        or d.recorded_by_id == request.user.pk or mine is not None,
+        "returns": d.assignments.filter(return_requests__status="pending").exists(),
+        "pending_return": None, "pending_extension": None,
+    }
+    from wenming.demands.models import ExtensionRequest, ReturnRequest
+
+    if permissions.is_dispatcher(request.user):
+        ctx["pending_return"] = ReturnRequest.objects.filter(assignment__demand=d, status="pending").select_related(
+            "assignment__department").first()
+    if permissions.can_approve_extension(request.user):
+        ctx["pending_extension"] = ExtensionRequest.objects.filter(assignment__demand=d, status="pending") \
+            .select_related("assignment__department").first()
+    if "assign" in actions:
+        ctx["departments"] = Department.objects.filter(node_id=d.district_id).order_by("name")
+        ctx["suggested"] = d.suggested_department_id
+    if "merge" in actions:
+        ctx["duplicates"] = selectors.possible_duplicates(demand=d, user=request.user)[:10]
+    if "callback" in actions:
+        ctx["levels"] = SatisfactionLevel.objects.all()
+    return render(request, "demands/detail.html", ctx)
+
+
+MESSAGES = {
+    "accept": "已受理", "reject": "已不予受理", "merge": "已合并", "assign": "已派单", "sign": "已签收报到",
+    "reply": "已答复，等待回访", "callback": "回访已记录", "return": "退单申请已提交，等待审批",
+    "return_decide": "退单审批已完成", "extend": "延期申请已提交，等待上级审批", "extend_decide": "延期审批已完成",
+    "urge": "已督办",
+}
+
+
+@require_POST
+@login_required
+def act(request, pk, action):
+    user, post = request.user, request.POST
+    selectors.demand_get_for(user=user, demand_id=pk)
+    calls = {
+        "accept": lambda: services.demand_accept(demand_id=pk, actor=user),
+        "reject": lambda: services.demand_reject(demand_id=pk, actor=user, reason=post.get("reason", "")),
+        "merge": lambda: services.demand_merge(demand_id=pk, actor=user, into_id=post.get("into")),
+        "assign": lambda: services.demand_assign(demand_id=pk, actor=user, departments=post.getlist("departments"),
+                                                 lead=post.get("lead") or None, note=post.get("note", "")),
+        "sign": lambda: services.demand_sign(demand_id=pk, actor=user),
+        "reply": lambda: services.demand_reply(demand_id=pk, actor=user, reply=post.get("reply", ""),
+                                               photos=request.FILES.getlist("photos")),
+        "callback": lambda: services.demand_callback(demand_id=pk, actor=user, level=post.get("level", ""),
+                                                     note=post.get("note", "")),
+        "return": lambda: services.return_request(demand_id=pk, actor=user, reason=post.get("reason", ""),
+                                                  mis_dispatch=post.get("mis_dispatch") == "1"),
+        "return_decide": lambda: services.return_decide(demand_id=pk, actor=user, approve=post.get("approve") == "1",
+                                                        note=post.get("note", "")),
+        "extend": lambda: services.extension_request(demand_id=pk, actor=user, days=post.get("days"),
+                                                     reason=post.get("reason", "")),
+        "extend_decide": lambda: services.extension_decide(demand_id=pk, actor=user,
+                                                           approve=post.get("approve") == "1",
+                                                           note=post.get("note", "")),
+        "urge": lambda: services.demand_urge(demand_id=pk, actor=user, note=post.get("note", "")),
+    }
+    if action not in calls:
+        raise NotFound()
+    run_service(request, calls[action], success=MESSAGES[action])
+    try:
+        selectors.demand_get_for(user=user, demand_id=pk)
+    except NotFound:
+        return redirect(reverse("home"))
+    return redirect("demands:detail", pk=pk)
+
+
+@login_required
+def inbox(request):
+    """A department's work: unsigned first by their sign deadline, then by the handling deadline."""
+    if request.user.role != Role.DEPT_HANDLER:
+        raise NotFound()
+    items = list(selectors.inbox_for(user=request.user)[:200])
+    return render(request, "demands/inbox.html", {"items": items, "now": timezone.now(),
+                                                  "department": request.user.department})
+
+
+def _staff(user):
+    if not (user.is_superuser or user.role in STAFF_ROLES):
+        raise NotFound()
+
+
+@login_required
+def board(request):
+    """The community's whistle board: demands to accept and send, and requests to decide."""
+    if not permissions.is_dispatcher(request.user) and request.user.role != Role.LEADER:
+        raise NotFound()
+    qs = selectors.whistle_board_for(user=request.user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    counts = selectors.demand_list_for(user=request.user).values_list("status")
+    summary = {s: 0 for s in DemandStatus.values}
+    from django.db.models import Count
+
+    for row in counts.order_by().values("status").annotate(n=Count("id")):
+        summary[row["status"]] = row["n"]
+    return render(request, "demands/board.html", {
+        "page": page, "summary": summary, "returns": selectors.pending_returns_for(user=request.user)[:20],
+        "extensions": selectors.pending_extensions_for(user=request.user)[:20]
+        if permissions.can_approve_extension(request.user) else [],
+    })
+
+
+@login_required
+def overdue(request):
+    _staff(request.user)
+    if request.user.role == Role.DEPT_HANDLER:
+        raise NotFound()
+    page = Paginator(selectors.overdue_for(user=request.user).prefetch_related("assignments__department"), 30) \
+        .get_page(request.GET.get("page"))
+    return render(request, "demands/overdue.html", {"page": page,
+                                                    "can_urge": permissions.is_dispatcher(request.user)})
+
+
+def _ranking_args(request):
+    group = request.GET.get("group", "department")
+    if group not in rates.GROUPS:
+        group = "department"
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        rates.month_bounds(month)
+    except (TypeError, ValueError):
+        month = timezone.localdate().strftime("%Y-%m")
+    user = request.user
+    district = (user.node.district_id or user.node_id) if user.node_id else None
+    return group, month, district
+
+
+@login_required
+def rankings(request):
+    _staff(request.user)
+    group, month, district = _ranking_args(request)
+    ranking = rates.monthly_ranking(group=group, month=month, district_id=district)
+    today = timezone.localdate()
+    months = []
+    y, m = today.year, today.month
+    for _ in range(12):
+        months.append(f"{y}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return render(request, "demands/rankings.html", {
+        "r": ranking, "group": group, "month": month, "groups": rates.GROUPS, "months": months,
+        "labels": rates.RATE_LABELS})
+
+
+@login_required
+def rankings_export(request):
+    _staff(request.user)
+    import io
+
+    group, month, district = _ranking_args(request)
+    buf = io.BytesIO()
+    rates.ranking_workbook(rates.monthly_ranking(group=group, month=month, district_id=district)).save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="demand-ranking-{group}-{month}.xlsx"'
+    return resp
+
+
