@@ -17,11 +17,17 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
-from wenming.core.errors import ActionForbidden, DomainError, InvalidInput, NotFound, PayloadTooLarge
+from wenming.core.errors import (
+    ActionForbidden,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+)
 from wenming.core.validators import validate_phone
 from wenming.demands import permissions, services
 from wenming.demands.choices import Channel
-from wenming.demands.models import Category, Demand, Household
+from wenming.demands.models import Category, Demand
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.models import Node, User
 from wenming.regions.selectors import scope_q
@@ -222,7 +228,7 @@ def hotline_import(*, actor, rows: list, valid_only: bool = False) -> ImportRepo
     if report.errors and not valid_only:
         return report
     with transaction.atomic():
-        for i, row, at, category, node in good:
+        for _row_number, row, at, category, node in good:
             data = services.RecordInput(category=category.pk, description=row["诉求内容"], address=row["地点"],
                                         channel=Channel.HOTLINE, node=node.pk, contact_name=row["联系人"][:40],
                                         contact_phone=row["联系电话"], hotline_ref=row["工单号"])

@@ -7,7 +7,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from wenming.core.crypto import ProtectedField
-from wenming.demands.choices import FINISHED_ASSIGNMENT, AssignmentStatus, Channel, DemandStatus, EventKind, RequestStatus
+from wenming.demands.choices import (
+    FINISHED_ASSIGNMENT,
+    AssignmentStatus,
+    Channel,
+    DemandStatus,
+    EventKind,
+    RequestStatus,
+)
 from wenming.regions.models import Department, Node
 
 USER = settings.AUTH_USER_MODEL

@@ -11,12 +11,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wenming.core.errors import NotFound
-from wenming.demands.choices import FINISHED_ASSIGNMENT, OPEN_STATUSES, AssignmentStatus, DemandStatus
+from wenming.demands.choices import (
+    FINISHED_ASSIGNMENT,
+    OPEN_STATUSES,
+    AssignmentStatus,
+    DemandStatus,
+)
 from wenming.demands.models import (
     Assignment,
     Category,
-    DemandConfig,
     Demand,
+    DemandConfig,
     DemandEvent,
     ExtensionRequest,
     Household,

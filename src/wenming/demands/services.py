@@ -182,14 +182,14 @@ def _resolve_node(actor, data: RecordInput, household, errors) -> Node | None:
     if node is None or node.kind == NodeKind.DISTRICT:
         errors["node"] = ["请选择诉求所在的村/社区"]
         return None
-    district_path = getattr(getattr(actor, "node", None), "path", "") or ""
+    scope_prefix = getattr(getattr(actor, "node", None), "path", "") or ""
     # a citizen may report anywhere in their district; staff only inside their scope
     home = actor.node.district or actor.node if getattr(actor, "node_id", None) else None
     if actor.role == Role.CITIZEN:
         if home is None or not node.path.startswith(home.path):
             errors["node"] = ["不在本区范围内"]
             return None
-    elif not actor.is_superuser and not node.path.startswith(district_path):
+    elif not actor.is_superuser and not node.path.startswith(scope_prefix):
         errors["node"] = ["不在您的管辖范围内"]
         return None
     return node
