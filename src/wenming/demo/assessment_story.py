@@ -1,0 +1,197 @@
+"""Civilized City creation management: the indicator system from the offices' CSV (with points),
+the responsibility matrix, three closed months and the current one of materials in every state,
+the cards the month-end job issues, weekly inspections with problems, accountability records and
+the last month's bulletin. Everything goes through the same services and jobs the pages use."""
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from wenming.assessment import services
+from wenming.assessment.bulletins import bulletin_issue
+from wenming.assessment.cards import cards_issue_for_month
+from wenming.assessment.imports import indicators_import, responsibilities_import
+from wenming.assessment.models import MaterialTask, Unit
+from wenming.assessment.periods import month_bounds, period_of, previous_period
+from wenming.core.errors import DomainError
+from wenming.regions.choices import Role
+from wenming.regions.models import User
+
+LABEL = "生成创建管理（测评体系、网报资料、红黄牌、督查、通报）"
+# a copy of the offices' sheet (../shared/data), shipped with the package
+CSV_PATH = Path(__file__).resolve().parents[1] / "assessment" / "fixtures" / "civilized_city_indicators_2015.csv"
+SITES = (
+    ("江北农贸市场", "market"), ("回风农贸市场", "market"), ("老城区红星街", "back_street"), ("南池街背街小巷", "back_street"),
+    ("江北大道公厕", "toilet"), ("巴州广场公厕", "toilet"), ("江北大道与滨河路口", "intersection"),
+    ("回风大道十字路口", "intersection"), ("龙舌坝小区", "compound"), ("滨河花园小区", "compound"),
+)
+PROBLEMS = ("垃圾桶满溢未及时清运", "占道经营，摊点外溢", "公厕保洁不到位，有异味", "非机动车乱停乱放", "墙面“牛皮癣”小广告",
+            "公益广告破损褪色", "绿化带内有积存垃圾", "行人闯红灯，无文明劝导员", "小区楼道堆放杂物", "井盖缺失存在安全隐患")
+NOTES = ("已按要求完成，附工作台账和现场照片。", "本月开展专题活动 2 场，附方案、签到表和照片。",
+         "已更新制度文件并在政务公开栏公示。", "已组织学习，附会议记录。")
+RETURNS = ("缺少活动签到表", "照片与指标要求不符", "佐证材料未加盖公章", "缺少工作方案")
+
+
+def _indicators_csv(rng) -> bytes:
+    """The shared CSV plus the columns offices add: points, evidence, frequency."""
+    with open(CSV_PATH, encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(rows[0] + ["分值", "测评要求", "申报频次"])
+    for row in rows[1:]:
+        monthly = rng.random() < 0.35
+        writer.writerow(row + [rng.choice(("1", "1.5", "2", "2", "3")), f"{row[5]}相关工作台账、照片等佐证材料",
+                               "每月" if monthly else "每季度"])
+    return out.getvalue().encode("utf-8")
+
+
+def _png(rng) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), tuple(rng.randrange(256) for _ in range(3))).save(out, format="PNG")
+    return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+
+def _contacts(units: list[Unit], users: dict) -> None:
+    """A contact (联络员) for each unit: the demo accounts where they fit, one shared-hash account otherwise."""
+    password = make_password("Wenming@2026")
+    dept_handler, institute_admin = users["dept_handler"], users["institute_admin"]
+    for n, unit in enumerate(units, start=1):
+        if unit.department_id and unit.department_id == dept_handler.department_id:
+            unit.contact = dept_handler
+        elif unit.node_id and unit.node_id == institute_admin.node_id:
+            unit.contact = institute_admin
+        else:
+            unit.contact = User.objects.create(
+                username=f"unit{n}", password=password, full_name=f"{unit.name}联络员",
+                role=Role.DEPT_HANDLER if unit.department_id else Role.INSTITUTE_ADMIN,
+                department=unit.department, node=unit.node or unit.district)
+        unit.save(update_fields=["contact"])
+
+
+def _matrix_csv(rng, system, units: list[Unit], must: list[Unit]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["三级指标编号", "牵头单位", "配合单位", "责任人", "申报月份"])
+    leaves = list(system.indicators.filter(level=3).order_by("sort"))
+    for i, ind in enumerate(leaves):
+        lead = must[i % len(must)] if i < 2 * len(must) else rng.choice(units)
+        coop = rng.sample([u for u in units if u != lead], k=rng.choice((0, 1, 2)))
+        months = "全年" if ind.frequency == "monthly" else "3,6,9,12"
+        writer.writerow([ind.code, lead.name, "、".join(u.name for u in coop), rng.choice("张王李赵刘陈杨") + "主任", months])
+    return out.getvalue().encode("utf-8")
+
+
+def _work_month(rng, period: str, office, closed: bool) -> None:
+    """Units file, the office reviews: on time, late, returned once or twice, or nothing."""
+    start, end = month_bounds(period)
+    span = (end - start).total_seconds()
+    now = timezone.now()
+    for task in MaterialTask.objects.filter(period=period).select_related("unit__contact", "indicator").order_by("id"):
+        unit_user = task.unit.contact
+        roll = rng.random()
+        if roll < 0.08 and closed:
+            continue  # nothing filed
+        day = start + dt.timedelta(seconds=span * rng.uniform(0.3, 0.95))
+        if closed and roll < 0.16:
+            day = end + dt.timedelta(days=rng.randrange(1, 4))  # filed late
+        if day > now:
+            continue  # the current month: not yet
+        try:
+            services.task_submit(actor=unit_user, task_id=task.pk, text=rng.choice(NOTES), now=day,
+                                 photos=[_png(rng)] if rng.random() < 0.5 else [])
+            returns = 2 if rng.random() < 0.06 else 1 if rng.random() < 0.2 else 0
+            for _ in range(returns):
+                day += dt.timedelta(days=1)
+                if day > now:
+                    break
+                services.task_return(actor=office, task_id=task.pk, reason=rng.choice(RETURNS), now=day)
+                day += dt.timedelta(days=1)
+                if day > now or (not closed and rng.random() < 0.5):
+                    break
+                services.task_submit(actor=unit_user, task_id=task.pk, text="已补充材料。", now=day)
+            day += dt.timedelta(days=2)
+            task.refresh_from_db()
+            if task.status == "submitted" and day < now and (closed or rng.random() < 0.6):
+                points = task.indicator.points
+                score = points if rng.random() < 0.7 else (points * rng.choice((6, 7, 8, 9)) / 10)
+                services.task_approve(actor=office, task_id=task.pk, score=score, now=day)
+        except DomainError:
+            continue
+
+
+def build(ctx) -> None:
+    rng = ctx.stream("assessment")
+    users = ctx.users
+    office, inspector = users["office_admin"], users["inspector"]
+    district = ctx.region.district
+    services.unit_sync(district=district)
+    units = list(Unit.objects.filter(district=district).select_related("department", "node"))
+    _contacts(units, users)
+    must = [u for u in units if u.contact_id in (users["dept_handler"].pk, users["institute_admin"].pk)]
+
+    now = timezone.now()
+    current = period_of(now)
+    periods = [previous_period(previous_period(previous_period(current))), previous_period(previous_period(current)),
+               previous_period(current), current]
+    data = _indicators_csv(rng)
+    for year in sorted({int(p[:4]) for p in periods}):
+        system = indicators_import(actor=office, year=year, name=f"全国文明城市测评体系（{year}年版）",
+                                   upload=SimpleUploadedFile("civilized_city_indicators.csv", data))
+        responsibilities_import(actor=office, system=system,
+                                upload=SimpleUploadedFile("matrix.csv", _matrix_csv(rng, system, units, must)))
+    ctx.log(f"测评体系：{system.indicators.filter(level=3).count()} 项三级指标，{len(units)} 个责任单位")
+
+    for period in periods:
+        start, end = month_bounds(period)
+        services.tasks_create_for_month(district=district, period=period, now=start + dt.timedelta(minutes=5))
+        _work_month(rng, period, office, closed=period != current)
+        if period != current:
+            cards_issue_for_month(district_id=district.pk, period=period, now=end + dt.timedelta(minutes=30))
+    ctx.log(f"网报资料：{MaterialTask.objects.filter(district=district).count()} 项")
+
+    # weekly inspections of the last six weeks
+    sites = []
+    towns = [u for u in units if u.node_id]
+    for name, kind in SITES:
+        unit = rng.choice(towns[:4] + must)
+        sites.append(services.site_create(actor=office, name=name, kind=kind, unit_id=unit.pk,
+                                          latitude=f"{31.85 + rng.uniform(-0.03, 0.03):.6f}",
+                                          longitude=f"{106.76 + rng.uniform(-0.03, 0.03):.6f}"))
+    for week in range(6, 0, -1):
+        day = now - dt.timedelta(days=7 * week)
+        for _ in range(rng.randint(2, 4)):
+            site = rng.choice(sites)
+            found = day + dt.timedelta(hours=rng.randint(1, 6))
+            problem = services.problem_record(actor=inspector, description=rng.choice(PROBLEMS), site_id=site.pk,
+                                              photos=[_png(rng)], deadline_days=rng.choice((3, 5)), now=found)
+            fate = rng.random()
+            unit_user = site.unit.contact
+            if week == 1 or fate < 0.15:
+                continue  # still open (some overdue)
+            services.problem_report_fix(actor=unit_user, problem_id=problem.pk, report="已整改到位，附整改后照片。",
+                                        photos=[_png(rng)], now=found + dt.timedelta(days=2))
+            if fate < 0.3:
+                continue  # waiting for the re-check
+            passed = fate > 0.4
+            services.problem_recheck(actor=inspector, problem_id=problem.pk, passed=passed,
+                                     note="" if passed else "整改不彻底，仍有垃圾", now=found + dt.timedelta(days=3))
+    from wenming.assessment.tasks import escalate_rectifications
+
+    escalate_rectifications(now=now)
+
+    last = previous_period(current)
+    lagging = sorted(units, key=lambda u: -u.cards.count())[:2]
+    for unit, kind, reason in zip(lagging, ("talk", "notice"), ("网报资料连续逾期，创建工作推进滞后",
+                                                               "督查发现问题整改不及时"), strict=False):
+        services.measure_record(actor=office, unit_id=unit.pk, kind=kind, reason=reason, person=f"{unit.name}分管负责人",
+                                date=month_bounds(last)[0].date() + dt.timedelta(days=20))
+    bulletin = bulletin_issue(actor=office, period=last, now=month_bounds(current)[0] + dt.timedelta(days=3, hours=9)
+                              if month_bounds(current)[0] + dt.timedelta(days=3) < now else now)
+    ctx.log(f"月通报：{bulletin.number}")
