@@ -35,8 +35,10 @@ def bulletin_content(*, district: Node, period: str, now) -> dict:
     ranking = rank_units(district_id=district.pk, periods=[period], previous=[previous_period(period)])
     rows = {"ranking": [], "materials": [], "problems": [], "cards": [], "measures": []}
     for r in ranking:
+        if r.rank is None:
+            continue  # no task this month: not ranked, left out of the bulletin's ranking
         change = r.change
-        rows["ranking"].append([r.rank or "—", r.unit.name,
+        rows["ranking"].append([r.rank, r.unit.name,
                                 "—" if r.components["materials"] is None else f"{r.components['materials']:.2f}",
                                 "—" if r.total is None else f"{r.total:.2f}",
                                 "—" if change is None else (f"↑{change}" if change > 0 else f"↓{-change}" if change else "持平")])

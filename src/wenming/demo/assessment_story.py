@@ -83,19 +83,32 @@ def _matrix_csv(rng, system, units: list[Unit], must: list[Unit]) -> bytes:
     for i, ind in enumerate(leaves):
         lead = must[i % len(must)] if i < 2 * len(must) else rng.choice(units)
         coop = rng.sample([u for u in units if u != lead], k=rng.choice((0, 1, 2)))
-        months = "全年" if ind.frequency == "monthly" else "3,6,9,12"
+        # the demo accounts' units file every month, so their queues are never empty
+        months = "全年" if ind.frequency == "monthly" or i < 2 * len(must) else "3,6,9,12"
         writer.writerow([ind.code, lead.name, "、".join(u.name for u in coop), rng.choice("张王李赵刘陈杨") + "主任", months])
     return out.getvalue().encode("utf-8")
 
 
-def _work_month(rng, period: str, office, closed: bool) -> None:
+def _work_month(rng, period: str, office, closed: bool, must: list[Unit]) -> None:
     """Units file, the office reviews: on time, late, returned once or twice, or nothing."""
     start, end = month_bounds(period)
     span = (end - start).total_seconds()
     now = timezone.now()
+    seen: dict[int, int] = {}
     for task in MaterialTask.objects.filter(period=period).select_related("unit__contact", "indicator").order_by("id"):
         unit_user = task.unit.contact
         roll = rng.random()
+        if not closed and task.unit in must:
+            # the demo accounts see one task to file and one returned to them this month
+            seen[task.unit_id] = seen.get(task.unit_id, 0) + 1
+            if seen[task.unit_id] == 1:
+                continue
+            if seen[task.unit_id] == 2:
+                day = max(start, now - dt.timedelta(days=2))
+                services.task_submit(actor=unit_user, task_id=task.pk, text=rng.choice(NOTES), now=day)
+                services.task_return(actor=office, task_id=task.pk, reason=rng.choice(RETURNS),
+                                     now=day + dt.timedelta(hours=3))
+                continue
         if roll < 0.08 and closed:
             continue  # nothing filed
         day = start + dt.timedelta(seconds=span * rng.uniform(0.3, 0.95))
@@ -151,7 +164,7 @@ def build(ctx) -> None:
     for period in periods:
         start, end = month_bounds(period)
         services.tasks_create_for_month(district=district, period=period, now=start + dt.timedelta(minutes=5))
-        _work_month(rng, period, office, closed=period != current)
+        _work_month(rng, period, office, closed=period != current, must=must)
         if period != current:
             cards_issue_for_month(district_id=district.pk, period=period, now=end + dt.timedelta(minutes=30))
     ctx.log(f"网报资料：{MaterialTask.objects.filter(district=district).count()} 项")

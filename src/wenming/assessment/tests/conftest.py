@@ -52,9 +52,9 @@ def aw(world):
     w.unit_dept = Unit.objects.get(department=w.dept)
     w.unit_a = Unit.objects.get(node=w.town_a)
     w.unit_b = Unit.objects.get(node=w.town_b)
-    w.inspector = user_create(username="inspector", password="x", role=Role.INSPECTOR, node=w.district,
+    w.inspector = user_create(username="inspector", password="Wenming@2026", role=Role.INSPECTOR, node=w.district,
                               full_name="督查员")
-    w.town_b_admin = user_create(username="institute_admin_b", password="x", role=Role.INSTITUTE_ADMIN,
+    w.town_b_admin = user_create(username="institute_admin_b", password="Wenming@2026", role=Role.INSTITUTE_ADMIN,
                                  node=w.town_b, full_name="曾口所管理员")
     w.system = indicators_import(actor=w.office_admin, upload=upload("i.csv", INDICATORS_CSV), year=2026)
     responsibilities_import(actor=w.office_admin, upload=upload("m.csv", MATRIX_CSV), system=w.system)
