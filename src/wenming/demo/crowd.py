@@ -12,8 +12,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from wenming.activities.choices import ActivityStatus, SignupStatus
+from wenming.activities.models import Activity, Signup
 from wenming.core.crypto import digest
 from wenming.demo.history import ActivityPool, record_count
 from wenming.demo.identity import People
@@ -89,6 +93,7 @@ class Crowd:
         self.fallback_confirmer = fallback_confirmer
         self.today = timezone.localdate()
         self.pool = ActivityPool(rng, region, start=HISTORY_START, end=self.today - timedelta(days=1))
+        self.pool.materialize(rng, region, organizer=fallback_confirmer)
         self.by_village: dict[int, list[int]] = {v.node.pk: [] for v in region.villages}
         self.records = 0
 
@@ -119,7 +124,7 @@ class Crowd:
                 district_id=district.pk, org_id=org.pk if org else None, total_hours=sum(hours, Decimal("0"))))
             histories.append((village, served, hours))
         Volunteer.objects.bulk_create(volunteers, batch_size=1000)
-        records = []
+        records, signups = [], []
         for volunteer, (village, served, hours) in zip(volunteers, histories, strict=True):
             self.by_village[village.node.pk].append(volunteer.pk)
             confirmer = self.confirmers.get(village.node.pk, self.fallback_confirmer)
@@ -127,9 +132,11 @@ class Crowd:
             for activity, h in zip(served, hours, strict=True):
                 records.append(ServiceRecord(
                     volunteer_id=volunteer.pk, district_id=district.pk, source=ServiceRecord.Source.ACTIVITY,
-                    source_id=activity.number, title=activity.title, place=activity.place,
+                    source_id=activity.activity_id, title=activity.title, place=activity.place,
                     served_on=activity.day, hours=h, confirmed_by_id=confirmer.pk))
+                signups.append(_attended(activity, volunteer.pk, h))
         ServiceRecord.objects.bulk_create(records, batch_size=2000)
+        Signup.objects.bulk_create(signups, batch_size=2000)
         self.records += len(records)
 
     def _backdate_registrations(self, count: int) -> None:
@@ -155,13 +162,32 @@ class Crowd:
                                      id_number=person.id_number, user=user, org=org)
         served = self.pool.pick(self.rng, town_id=village.town.pk, since=date(2023, 3, 5), k=36)
         for activity in sorted(served, key=lambda a: a.day):
-            service_hours_credit(volunteer=volunteer, hours=Decimal(str(self.rng.choice((2, 3, 3, 4)))),
-                                 source=ServiceRecord.Source.ACTIVITY, source_id=activity.number,
+            hours = Decimal(str(self.rng.choice((2, 3, 3, 4))))
+            service_hours_credit(volunteer=volunteer, hours=hours,
+                                 source=ServiceRecord.Source.ACTIVITY, source_id=activity.activity_id,
                                  title=activity.title, place=activity.place, served_on=activity.day,
                                  confirmed_by=self.confirmers.get(village.node.pk, self.fallback_confirmer))
+            _attended(activity, volunteer.pk, hours).save()
         self.records += len(served)
         self.by_village[village.node.pk].insert(0, volunteer.pk)
         return volunteer
+
+
+def _attended(activity, volunteer_id: int, hours: Decimal) -> Signup:
+    """The attended sign-up behind a past activity's record (hours entered by the organizer, no scans)."""
+    tz = timezone.get_current_timezone()
+    signed_at = datetime.combine(activity.day - timedelta(days=3), time(20, 0), tzinfo=tz)
+    return Signup(activity_id=activity.activity_id, volunteer_id=volunteer_id, status=SignupStatus.SIGNED,
+                  signed_at=signed_at, attended=True, hours=hours)
+
+
+def past_activity_counts_update(district_id: int) -> None:
+    """Sign-up counts of the past activities from their sign-ups; capacity at least that."""
+    counts = Signup.objects.filter(activity=OuterRef("pk"), status=SignupStatus.SIGNED).order_by() \
+        .values("activity").annotate(n=Count("pk")).values("n")
+    n = Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    Activity.objects.filter(district_id=district_id, status=ActivityStatus.CONFIRMED).update(
+        signed_count=n, capacity=Greatest(n, 1) + 10)
 
 
 def team_categories(rng: random.Random, menu_categories: list[ServiceCategory],

@@ -1,14 +1,20 @@
 """Past practice activities, so volunteers have a service history (hours and star levels).
 
-There is no activities app yet: a past activity here is only a number, a title, a place
-and a day, written into `ServiceRecord(source="activity", source_id=number)`.
+The pool is drawn first (a number, a title, a place and a day each), then written as real
+`activities.Activity` rows, held and confirmed by the district centre (`materialize`), so that
+every `ServiceRecord(source="activity")` points at an activity that exists, with a matching
+attended `Signup`.
 """
 
 import bisect
 import random
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
+
+from wenming.activities.choices import ActivityKind, ActivityStatus
+from wenming.activities.models import Activity
 from wenming.demo.region import Region
 
 THEMES = (
@@ -18,6 +24,18 @@ THEMES = (
     "“我们的节日·春节”文化惠民", "“我们的节日·端午”民俗", "川陕苏区红色故事宣讲", "应急救护培训",
     "巴河河道清漂",
 )
+# which of the five kinds (五类) each theme belongs to
+THEME_KIND = {
+    "理论宣讲进院坝": ActivityKind.THEORY, "川陕苏区红色故事宣讲": ActivityKind.THEORY,
+    "防范电信网络诈骗宣传": ActivityKind.POLICY, "“6·26”禁毒宣传": ActivityKind.POLICY,
+    "垃圾分类宣传": ActivityKind.POLICY, "森林防火巡护": ActivityKind.POLICY, "防溺水安全教育": ActivityKind.POLICY,
+    "“学雷锋”志愿服务": ActivityKind.VALUES, "文明交通劝导": ActivityKind.VALUES, "关爱留守儿童": ActivityKind.VALUES,
+    "敬老爱老重阳慰问": ActivityKind.VALUES, "义诊进乡村": ActivityKind.VALUES, "应急救护培训": ActivityKind.VALUES,
+    "“清洁家园”环境整治": ActivityKind.VALUES, "巴河河道清漂": ActivityKind.VALUES,
+    "全民健身进社区": ActivityKind.CULTURE, "“我们的节日·春节”文化惠民": ActivityKind.CULTURE,
+    "“我们的节日·端午”民俗": ActivityKind.CULTURE,
+    "“光盘行动”文明餐桌": ActivityKind.CUSTOMS, "移风易俗宣传": ActivityKind.CUSTOMS,
+}
 HOURS = (1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4, 4, 5, 6)
 VETERAN_HOURS = (4, 5, 6, 6, 7, 8)
 
@@ -28,6 +46,8 @@ class PastActivity:
     title: str
     place: str
     day: date
+    theme: str = ""
+    activity_id: int = 0  # the Activity row, once materialized
 
 
 class ActivityPool:
@@ -50,8 +70,35 @@ class ActivityPool:
                 town_id = town.pk
                 place = f"{town.name}{rng.choice(villages_by_town[town.pk])}"
                 title = f"{town.name}{theme}活动"
-            self._by_town.setdefault(town_id, []).append(PastActivity(number, title, place, day))
+            self._by_town.setdefault(town_id, []).append(PastActivity(number, title, place, day, theme))
         self._days = {k: [a.day for a in v] for k, v in self._by_town.items()}
+
+    def materialize(self, rng: random.Random, region: Region, *, organizer) -> int:
+        """Write every past activity as a confirmed Activity of its town's institute (or the centre).
+
+        Capacity and sign-up counts are set by `past_activity_counts_update` once the volunteers'
+        sign-ups exist.
+        """
+        stations = {town.pk: station for town, station in region.towns}
+        tz = timezone.get_current_timezone()
+        rows, keys = [], []
+        for town_id, items in self._by_town.items():
+            for a in items:
+                start = datetime.combine(a.day, time(9 if a.number % 3 else 14, 0), tzinfo=tz)
+                end = start + timedelta(hours=rng.choice((2, 3, 3, 4)))
+                station = stations.get(town_id, region.center)
+                rows.append(Activity(
+                    title=a.title, kind=THEME_KIND.get(a.theme, ActivityKind.VALUES), station=station,
+                    district_id=region.district.pk, place=a.place, starts_at=start, ends_at=end,
+                    signup_opens_at=start - timedelta(days=7), signup_closes_at=start - timedelta(hours=12),
+                    capacity=500, signed_count=0, organizer=organizer, status=ActivityStatus.CONFIRMED,
+                    qr_secret=f"{rng.getrandbits(128):032x}", confirmed_at=end, confirmed_by=organizer))
+                keys.append((town_id, a.number))
+        Activity.objects.bulk_create(rows, batch_size=1000)
+        ids = {key: row.pk for key, row in zip(keys, rows, strict=True)}
+        self._by_town = {t: [replace(a, activity_id=ids[(t, a.number)]) for a in items]
+                         for t, items in self._by_town.items()}
+        return len(rows)
 
     def pick(self, rng: random.Random, *, town_id: int, since: date, k: int) -> list[PastActivity]:
         """Up to k distinct activities of the town or the district held on or after `since`."""

@@ -139,7 +139,9 @@ def test_order_times_are_spread_over_sixty_days_and_agree_with_their_events(demo
 
 def test_every_volunteer_has_a_valid_id_number_and_a_protected_phone(demo):
     volunteers = list(Volunteer.objects.all())
-    assert len(volunteers) == SMALL.volunteers
+    # plus the one phone registration the activities story leaves waiting for review
+    assert len([v for v in volunteers if v.status == Volunteer.Status.APPROVED]) == SMALL.volunteers
+    assert len([v for v in volunteers if v.status == Volunteer.Status.PENDING]) == 1
     for v in volunteers:
         assert validate_id_number(v.id_number) == v.id_number
         assert v.id_number.startswith("511902")
