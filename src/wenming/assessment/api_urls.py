@@ -36,4 +36,8 @@ urlpatterns = [
     path(P + "bulletins/<int:pk>/download/", api.BulletinDownloadApi.as_view(), name="assessment-bulletin-download"),
     path(P + "evaluations/", api.EvaluationApi.as_view(), name="assessment-evaluations"),
     path(P + "evaluations/export/", api.EvaluationExportApi.as_view(), name="assessment-evaluations-export"),
+    path(P + "ads/", api.AdListCreateApi.as_view(), name="assessment-ads"),
+    path(P + "ads/<int:pk>/check/", api.AdCheckApi.as_view(), name="assessment-ad-check"),
+    path(P + "campaigns/<int:pk>/nominees/", api.NomineeListCreateApi.as_view(), name="assessment-nominees"),
+    path(P + "nominees/<int:pk>/vote/", api.NomineeVoteApi.as_view(), name="assessment-nominee-vote"),
 ]

@@ -104,3 +104,33 @@ class MeasureKind(models.TextChoices):
     NOTICE = "notice", "通报批评"
     ORDER = "order", "限期整改通知"
     OTHER = "other", "其他"
+
+
+class AdKind(models.TextChoices):
+    BILLBOARD = "billboard", "户外广告牌"
+    WALL = "wall", "墙体广告"
+    LIGHTBOX = "lightbox", "灯箱/道旗"
+    SCREEN = "screen", "电子屏"
+    FENCE = "fence", "围挡"
+    OTHER = "other", "其他"
+
+
+class AdCondition(models.TextChoices):
+    GOOD = "good", "完好"
+    FADED = "faded", "褪色"       # flagged for replacement
+    DAMAGED = "damaged", "破损"   # flagged for replacement
+
+
+AD_NEEDS_REPLACEMENT = (AdCondition.FADED, AdCondition.DAMAGED)
+
+
+class NomineeCategory(models.TextChoices):
+    GOOD_PERSON = "good_person", "身边好人"
+    GOOD_YOUTH = "good_youth", "新时代好少年"
+    MORAL_MODEL = "moral_model", "道德模范"
+
+
+class NomineeStatus(models.TextChoices):
+    PENDING = "pending", "待审核"     # nominated; not public yet
+    APPROVED = "approved", "已公示"   # public, can be voted for
+    REJECTED = "rejected", "未通过"

@@ -11,13 +11,16 @@ from django.db.models import Q, QuerySet
 from wenming.assessment.choices import TaskStatus, UnitKind
 from wenming.assessment.models import (
     Bulletin,
+    Campaign,
     Card,
     Event,
     Indicator,
     IndicatorSystem,
     MaterialTask,
     Measure,
+    Nominee,
     Problem,
+    PublicAd,
     Responsibility,
     Site,
     Unit,
@@ -197,3 +200,23 @@ def bulletin_list_for(*, user) -> QuerySet[Bulletin]:
 
 def bulletin_get_for(*, user, bulletin_id) -> Bulletin:
     return _get(bulletin_list_for(user=user), bulletin_id)
+
+
+def ad_list_for(*, user) -> QuerySet[PublicAd]:
+    if is_office(user):
+        return PublicAd.objects.filter(district_q(user)).select_related("unit")
+    return PublicAd.objects.filter(unit__in=units_of(user)).select_related("unit")
+
+
+def ad_get_for(*, user, ad_id) -> PublicAd:
+    return _get(ad_list_for(user=user), ad_id)
+
+
+def campaign_list_public() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def nominee_list_public(*, campaign_id) -> QuerySet[Nominee]:
+    from wenming.assessment.choices import NomineeStatus
+
+    return Nominee.objects.filter(campaign_id=campaign_id, status=NomineeStatus.APPROVED).order_by("-votes", "id")

@@ -11,7 +11,9 @@ from wenming.assessment.models import (
     MaterialFile,
     MaterialTask,
     Measure,
+    Nominee,
     Problem,
+    PublicAd,
     Responsibility,
     Site,
     Unit,
@@ -241,3 +243,49 @@ class AssessScoreOut(serializers.Serializer):
     change = serializers.IntegerField(allow_null=True)
     total = serializers.FloatField(allow_null=True)
     components = serializers.DictField()
+
+
+class AssessAdOut(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    condition_display = serializers.CharField(source="get_condition_display")
+    needs_replacement = serializers.BooleanField()
+    unit = serializers.CharField(source="unit.name", default=None)
+
+    class Meta:
+        model = PublicAd
+        fields = ["id", "place", "kind", "kind_display", "size", "unit", "photo", "condition", "condition_display",
+                  "needs_replacement", "last_checked", "note"]
+
+
+class AssessAdIn(serializers.Serializer):
+    place = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    size = serializers.CharField(required=False, allow_blank=True, default="")
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    condition = serializers.CharField(required=False, default="good")
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class AssessAdCheckIn(serializers.Serializer):
+    condition = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class AssessNomineeOut(serializers.ModelSerializer):
+    category_display = serializers.CharField(source="get_category_display")
+
+    class Meta:
+        model = Nominee
+        fields = ["id", "name", "category", "category_display", "story", "photo", "votes", "status"]
+
+
+class AssessNominateIn(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    category = serializers.CharField()
+    story = serializers.CharField(allow_blank=True)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class AssessVoteIn(serializers.Serializer):
+    phone = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,89 @@
+"""Public-service ads inventory; nominations and public voting with anti-stuffing."""
+
+import datetime as dt
+
+import pytest
+
+from wenming.assessment import outreach
+from wenming.assessment.models import Nominee, PublicAd, Vote
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+
+from .conftest import at, png
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ads_are_inventoried_and_faded_or_damaged_ones_flagged(aw):
+    ad = outreach.ad_record(actor=aw.inspector, place="江北大道公交站", kind="lightbox", size="1.2m×1.8m",
+                            unit_id=aw.unit_a.pk, photo=png())
+    assert not ad.needs_replacement and ad.photo
+    ad = outreach.ad_check(actor=aw.inspector, ad_id=ad.pk, condition="faded", note="画面褪色")
+    assert ad.needs_replacement
+    with pytest.raises(ActionForbidden):
+        outreach.ad_record(actor=aw.institute_admin, place="x", kind="wall")
+    with pytest.raises(InvalidInput):
+        outreach.ad_check(actor=aw.inspector, ad_id=ad.pk, condition="stolen")
+    with pytest.raises(NotFound):
+        outreach.ad_check(actor=aw.inspector, ad_id=999999, condition="good")
+    assert PublicAd.objects.get().condition == "faded"
+
+
+@pytest.fixture
+def nominee(aw):
+    campaign = outreach.campaign_create(actor=aw.office_admin, title="2026年第四季度巴州好人",
+                                        starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
+    n = outreach.nominee_nominate(actor=aw.citizen, campaign_id=campaign.pk, name="王大爷", category="good_person",
+                                  story="义务打扫社区二十年")
+    return n
+
+
+def test_nominees_are_public_only_after_review(aw, nominee):
+    with pytest.raises(NotFound):  # pending: cannot be voted for
+        outreach.nominee_vote(nominee_id=nominee.pk, voter="u:1", ip="1.1.1.1", now=at(2026, 11, 10))
+    with pytest.raises(ActionForbidden):
+        outreach.nominee_review(actor=aw.institute_admin, nominee_id=nominee.pk, approve=True)
+    outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=True)
+    with pytest.raises(TransitionRefused):
+        outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=False)
+
+
+def test_one_vote_per_voter_per_day_and_an_ip_limit(aw, nominee, settings):
+    outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=True)
+    voter = outreach.voter_key(phone="13900001234")
+    assert voter == outreach.voter_key(phone="139 0000 1234")  # the same person however typed
+    assert outreach.nominee_vote(nominee_id=nominee.pk, voter=voter, ip="1.1.1.1", now=at(2026, 11, 10)).votes == 1
+    with pytest.raises(TransitionRefused):
+        outreach.nominee_vote(nominee_id=nominee.pk, voter=voter, ip="2.2.2.2", now=at(2026, 11, 10, 20))
+    assert outreach.nominee_vote(nominee_id=nominee.pk, voter=voter, ip="1.1.1.1", now=at(2026, 11, 11)).votes == 2
+    with pytest.raises(TransitionRefused):  # outside the voting dates
+        outreach.nominee_vote(nominee_id=nominee.pk, voter=voter, ip="1.1.1.1", now=at(2026, 12, 1))
+    settings.WENMING = {**settings.WENMING, "VOTES_PER_IP_PER_DAY": 2}
+    outreach.nominee_vote(nominee_id=nominee.pk, voter="c:a", ip="3.3.3.3", now=at(2026, 11, 12))
+    outreach.nominee_vote(nominee_id=nominee.pk, voter="c:b", ip="3.3.3.3", now=at(2026, 11, 12))
+    with pytest.raises(outreach.TooManyVotes):
+        outreach.nominee_vote(nominee_id=nominee.pk, voter="c:c", ip="3.3.3.3", now=at(2026, 11, 12))
+    assert Nominee.objects.get().votes == 4 == Vote.objects.count()
+    with pytest.raises(InvalidInput):
+        outreach.voter_key(phone="12345")
+    with pytest.raises(InvalidInput):
+        outreach.voter_key()
+
+
+def test_public_vote_api_with_cookie_and_phone(aw, nominee, api):
+    outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=True)
+    from wenming.assessment.models import Campaign
+
+    Campaign.objects.update(starts_on=dt.date(2000, 1, 1), ends_on=dt.date(2100, 1, 1))
+    client = api()
+    r = client.get(f"/api/v1/assessment/campaigns/{nominee.campaign_id}/nominees/")
+    assert r.status_code == 200 and r.json()[0]["name"] == "王大爷"
+    r = client.post(f"/api/v1/assessment/nominees/{nominee.pk}/vote/", {"phone": "13900001234"}, format="json")
+    assert r.status_code == 200 and r.json()["votes"] == 1
+    r = client.post(f"/api/v1/assessment/nominees/{nominee.pk}/vote/", {"phone": "13900001234"}, format="json")
+    assert r.status_code == 409
+    r = client.post(f"/api/v1/assessment/nominees/{nominee.pk}/vote/", {}, format="json")
+    assert r.status_code == 200  # a fresh browser cookie is this voter's identity
+    assert "wm_voter" in r.cookies
+    r = client.post(f"/api/v1/assessment/nominees/{nominee.pk}/vote/", {}, format="json")
+    assert r.status_code == 409  # the same cookie again today
+    assert client.post("/api/v1/assessment/nominees/999999/vote/", {}, format="json").status_code == 404
