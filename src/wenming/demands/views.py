@@ -147,7 +147,8 @@ def detail(request, pk):
         ctx["pending_extension"] = ExtensionRequest.objects.filter(assignment__demand=d, status="pending") \
             .select_related("assignment__department").first()
     if "assign" in actions:
-        ctx["departments"] = Department.objects.filter(node_id=d.district_id).order_by("name")
+        deps = list(Department.objects.filter(node_id=d.district_id).order_by("name"))
+        ctx["departments"] = sorted(deps, key=lambda x: x.pk != d.suggested_department_id)  # suggestion first
         ctx["suggested"] = d.suggested_department_id
     if "merge" in actions:
         ctx["duplicates"] = selectors.possible_duplicates(demand=d, user=request.user)[:10]

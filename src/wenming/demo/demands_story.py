@@ -110,7 +110,8 @@ class Story:
 
     def one(self, final, *, cadres, recent=False):
         rng, s = self.rng, services
-        village = self.rng.choice(self.region.villages)
+        # the home community (station_admin's board) gets a good share, so its pages show something
+        village = self.region.home if rng.random() < 0.3 else rng.choice(self.region.villages)
         category = self.rng.choice(self.leaves)
         t = self.when(10 if recent else 120, 0.3 if recent else 8)
         by, household, channel = self.users["citizen"], None, "citizen"
@@ -129,6 +130,8 @@ class Story:
                              household=household.pk if household else None)
         if by.role == Role.CITIZEN and village.node.pk != by.node_id:
             data.node = village.node.pk
+        if household is not None and channel == "visit":
+            data.visit = s.visit_record(actor=by, household_id=household.pk, note="入户走访，了解近况", now=t).pk
         d = s.demand_record(actor=by, data=data, now=t)
         adm = self.dispatcher_for(village) if by.role != Role.CITIZEN or village is self.region.home else \
             self.users["center_admin"]
