@@ -234,8 +234,12 @@ def monthly_ranking(*, group: str, month: str, district_id: int | None = None, a
         r.previous_rank = before.get(r.unit_id)
     ranked = [r for r in rows if r.rank is not None]
     n = min(cfg.list_size, len(ranked) // 2)
-    return {"month": month, "group": group, "rows": rows, "red": ranked[:n], "black": ranked[::-1][:n] if n else [],
-            "config": cfg}
+    # ties share a place: everyone ranked within the top N is on the red list, and nobody who
+    # ties with a red-listed unit can be on the black list
+    red = [r for r in ranked if r.rank <= n]
+    floor = min((r.score for r in red), default=None)
+    black = [r for r in reversed(ranked) if r not in red and (floor is None or r.score < floor)][:n]
+    return {"month": month, "group": group, "rows": rows, "red": red, "black": black, "config": cfg}
 
 
 def ranking_workbook(ranking: dict):

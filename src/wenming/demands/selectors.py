@@ -126,7 +126,12 @@ def possible_duplicates(*, demand: Demand, user=None) -> QuerySet[Demand]:
 
 
 def category_list() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).select_related("parent", "department")
+    """Active categories; `is_leaf` marks those a demand can be filed under on the pages."""
+    from django.db.models import Exists, OuterRef
+
+    children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
+    return (Category.objects.filter(is_active=True).select_related("parent", "department")
+            .annotate(has_children=Exists(children)))
 
 
 def suggest_department(category: Category):

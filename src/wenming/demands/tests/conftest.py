@@ -17,12 +17,12 @@ def dw(world):
     ensure_defaults()
     w.dept_traffic = department_create(district=w.district, name="区公安局交警大队", short_name="交警")
     w.dept_housing = department_create(district=w.district, name="区住房和城乡建设局", short_name="住建")
-    w.handler_traffic = user_create(username="traffic", password="x", role=Role.DEPT_HANDLER, node=w.district,
+    w.handler_traffic = user_create(username="traffic", password="Wenming@2026", role=Role.DEPT_HANDLER, node=w.district,
                                     department=w.dept_traffic, full_name="交警经办人")
-    w.handler_housing = user_create(username="housing", password="x", role=Role.DEPT_HANDLER, node=w.district,
+    w.handler_housing = user_create(username="housing", password="Wenming@2026", role=Role.DEPT_HANDLER, node=w.district,
                                     department=w.dept_housing, full_name="住建经办人")
-    w.cadre = user_create(username="cadre", password="x", role=Role.CADRE, node=w.village_a, full_name="张干部")
-    w.cadre_b = user_create(username="cadre_b", password="x", role=Role.CADRE, node=w.village_b, full_name="李干部")
+    w.cadre = user_create(username="cadre", password="Wenming@2026", role=Role.CADRE, node=w.village_a, full_name="张干部")
+    w.cadre_b = user_create(username="cadre_b", password="Wenming@2026", role=Role.CADRE, node=w.village_b, full_name="李干部")
     w.cat_env = Category.objects.create(name="测试市容", department=w.dept)
     w.cat_stall = Category.objects.create(name="占道摊点", parent=w.cat_env)
     w.cat_parking = Category.objects.create(name="测试停车", department=w.dept_traffic)

@@ -164,3 +164,14 @@ def test_rates_api_matches_the_selector_and_respects_scope(known, api):
     assert api(known.center_admin).get("/api/v1/demands/rates/", {"start": "yesterday"}).status_code == 400
     r = api(known.leader).get("/api/v1/demands/rankings/export/", {"group": "department", "month": "2025-09"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_tie_with_the_top_is_never_on_the_black_list(dw, walk):
+    from django.utils import timezone
+
+    for dep in (dw.dept, dw.dept_traffic):
+        walk.to("closed", departments=[dep])
+    month = timezone.localdate().strftime("%Y-%m")
+    ranking = monthly_ranking(group="department", month=month)
+    assert {r.name for r in ranking["red"]} == {"区综合行政执法局", "区公安局交警大队"}
+    assert ranking["black"] == []
