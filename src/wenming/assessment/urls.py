@@ -27,4 +27,7 @@ urlpatterns = [
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin"),
     path("bulletins/<int:pk>/download/", views.bulletin_download, name="bulletin_download"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("ads/", views.ads, name="ads"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("vote/<int:pk>/", views.vote, name="vote"),
 ]

@@ -208,3 +208,35 @@ def build(ctx) -> None:
     bulletin = bulletin_issue(actor=office, period=last, now=month_bounds(current)[0] + dt.timedelta(days=3, hours=9)
                               if month_bounds(current)[0] + dt.timedelta(days=3) < now else now)
     ctx.log(f"月通报：{bulletin.number}")
+    _outreach(rng, users, units, now)
+
+
+ADS = (("江北大道公交站台", "lightbox", "1.2m×1.8m"), ("巴州广场东侧", "billboard", "3m×6m"),
+       ("回风大道工地", "fence", "2m×20m"), ("老城区红星街墙面", "wall", "4m×8m"), ("巴州大桥桥头", "screen", "5m×3m"),
+       ("南池街口", "lightbox", "1.2m×1.8m"), ("江北滨河路", "billboard", "3m×6m"), ("东城街道社区广场", "wall", "3m×5m"))
+NOMINEES = (("王德明", "good_person", "退休教师，义务为社区留守儿童辅导功课十二年。"),
+            ("李秀兰", "good_person", "照顾瘫痪邻居八年，从不间断。"),
+            ("陈小雨", "good_youth", "小学五年级学生，勇救落水同伴。"),
+            ("刘建军", "moral_model", "个体户，拾得八万元现金原物奉还。"))
+
+
+def _outreach(rng, users, units, now) -> None:
+    from wenming.assessment import outreach
+
+    office, inspector = users["office_admin"], users["inspector"]
+    for place, kind, size in ADS:
+        condition = rng.choice(("good", "good", "good", "faded", "damaged"))
+        outreach.ad_record(actor=inspector, place=place, kind=kind, size=size, unit_id=rng.choice(units).pk,
+                           condition=condition, photo=_png(rng),
+                           checked_on=timezone.localdate() - dt.timedelta(days=rng.randrange(30)))
+    today = timezone.localdate()
+    campaign = outreach.campaign_create(actor=office, title=f"{today.year}年第{(today.month - 1) // 3 + 1}季度“巴州好人”",
+                                        starts_on=today - dt.timedelta(days=7), ends_on=today + dt.timedelta(days=14))
+    for name, category, story in NOMINEES:
+        nominee = outreach.nominee_nominate(actor=users["citizen"], campaign_id=campaign.pk, name=name,
+                                            category=category, story=story)
+        if name != NOMINEES[-1][0]:  # the last one waits for the office's review
+            outreach.nominee_review(actor=office, nominee_id=nominee.pk, approve=True)
+            for n in range(rng.randint(5, 40)):
+                outreach.nominee_vote(nominee_id=nominee.pk, voter=f"c:demo{nominee.pk}-{n}", ip=f"10.0.{n % 7}.1",
+                                      now=now - dt.timedelta(days=rng.randrange(7)))

@@ -114,3 +114,31 @@ def test_card_appeal_measure_and_bulletin_pages(aw):
     assert bulletin.number in page and "五、问责情况" in page
     r = office.get(f"/assessment/bulletins/{bulletin.pk}/download/")
     assert r.status_code == 200 and r["Content-Type"].endswith("wordprocessingml.document")
+
+
+def test_ads_campaign_and_public_vote_pages(aw):
+    import datetime as dt
+
+    from wenming.assessment import outreach
+    from wenming.assessment.models import Nominee, PublicAd
+
+    inspector = login(aw.inspector)
+    inspector.post("/assessment/ads/", {"place": "江北大道公交站", "kind": "lightbox", "condition": "damaged"})
+    assert "需更换" in inspector.get("/assessment/ads/").content.decode()
+    assert PublicAd.objects.get().needs_replacement
+    office = login(aw.office_admin)
+    today = dt.date.today()
+    office.post("/assessment/campaigns/", {"title": "巴州好人", "starts_on": (today - dt.timedelta(days=2)).isoformat(),
+                                           "ends_on": (today + dt.timedelta(days=2)).isoformat()})
+    campaign = outreach.Campaign.objects.get()
+    login(aw.citizen).post("/assessment/campaigns/", {"campaign": campaign.pk, "name": "李大姐", "category": "good_person",
+                                                      "story": "照顾孤寡老人十年"})
+    nominee = Nominee.objects.get()
+    office.post("/assessment/campaigns/", {"review": nominee.pk, "approve": "1"})
+    anon = Client()
+    assert "李大姐" in anon.get(f"/assessment/vote/{campaign.pk}/").content.decode()
+    anon.post(f"/assessment/vote/{campaign.pk}/", {"nominee": nominee.pk})
+    anon.post(f"/assessment/vote/{campaign.pk}/", {"nominee": nominee.pk})  # same cookie: refused
+    nominee.refresh_from_db()
+    assert nominee.votes == 1
+    assert anon.get("/assessment/vote/999999/").status_code == 404
