@@ -77,7 +77,7 @@ class DemandListCreateApi(generics.ListAPIView):
         return selectors.demand_list_for(
             user=self.request.user, status=self.request.query_params.get("status") or None,
             overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),
-        ).prefetch_related("photos")
+        ).prefetch_related("photos", "assignments__department")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request}

@@ -147,7 +147,7 @@ class DemandOut(serializers.ModelSerializer):
 
     @extend_schema_field(DemandAssignmentOut(many=True))
     def get_assignments(self, d):
-        return DemandAssignmentOut(d.assignments.select_related("department"), many=True).data
+        return DemandAssignmentOut(d.assignments.all(), many=True).data
 
     def get_photos(self, d) -> list[str]:
         return [p.image.url for p in d.photos.all()]

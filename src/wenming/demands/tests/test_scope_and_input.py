@@ -173,3 +173,40 @@ def test_roles_without_a_recording_channel_are_403(dw, api):
     r = api(inspector).post(f"{API}/", {"category": dw.cat_stall.pk, "description": "x", "address": "y"},
                             format="json")
     assert r.status_code == 403
+
+
+def test_routing_suggestion_and_override_kept_as_labelled_examples(dw, walk, api):
+    from wenming.demands.models import RoutingExample
+
+    d = walk.to("accepted")  # 占道摊点 → its parent's department, 城管
+    assert api(dw.station_admin).get(f"{API}/{d.pk}/").json()["suggested_department"] == dw.dept.pk
+    api(dw.station_admin).post(f"{API}/{d.pk}/assign/", {"departments": [dw.dept_traffic.pk]}, format="json")
+    ex = RoutingExample.objects.get(demand=d)
+    assert (ex.suggested, ex.chosen, ex.overridden, ex.category) == (dw.dept, dw.dept_traffic, True, dw.cat_stall)
+    d2 = walk.to("assigned")
+    assert RoutingExample.objects.get(demand=d2).overridden is False
+
+
+def test_list_query_count_does_not_grow_with_rows(dw, walk, api, django_assert_max_num_queries):
+    for _ in range(3):
+        walk.to("handling", departments=[dw.dept, dw.dept_traffic])
+    with django_assert_max_num_queries(12):
+        r = api(dw.center_admin).get(f"{API}/")
+    assert r.status_code == 200 and r.json()["count"] == 3
+    for _ in range(6):
+        walk.to("handling", departments=[dw.dept, dw.dept_traffic])
+    with django_assert_max_num_queries(12):
+        api(dw.center_admin).get(f"{API}/")
+
+
+def test_admin_lists_open_for_the_office(dw, walk, client):
+    walk.to("closed")
+    from wenming.regions.models import User
+
+    su = User.objects.create_superuser(username="root", password="x", role="center_admin", node=dw.district)
+    client.force_login(su)
+    for url in ("/admin/demands/demand/", "/admin/demands/category/", "/admin/demands/household/",
+                "/admin/demands/satisfactionlevel/", "/admin/demands/demandconfig/", "/admin/demands/routingexample/"):
+        assert client.get(url).status_code == 200, url
+    d = walk.to("closed")
+    assert client.get(f"/admin/demands/demand/{d.pk}/change/").status_code == 200
