@@ -419,8 +419,10 @@ def demand_sign(*, demand_id, actor, now=None) -> Demand:
     _set_assignment(mine, expect=(A.PENDING,), status=A.SIGNED, signed_at=now, signed_by_id=actor.pk,
                     is_overdue=False)
     if mine.is_lead and demand.status == S.ASSIGNED:
+        # the signing deadline is met (late or not); what is overdue now is the handling deadline
         return _move(demand, action="sign", actor=actor, kind=EventKind.SIGN, target=S.HANDLING,
-                     assignment=mine, note=mine.department.name, now=now)
+                     assignment=mine, note=mine.department.name, fields={"is_overdue": mine.reply_due_at < now},
+                     now=now)
     # a supporting department reports in: the demand stays where it is, the step is still audited
     Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
     _event(demand, actor=actor, kind=EventKind.SIGN, from_status=demand.status, to_status=demand.status, at=now,

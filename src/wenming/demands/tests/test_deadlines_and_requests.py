@@ -150,7 +150,8 @@ def test_overdue_job_urges_then_escalates_and_is_idempotent(dw, walk):
     assert d.escalation_level == 2 and Urge.objects.filter(demand=d).count() == 2
     assert list(d.events.order_by("id").values_list("kind", flat=True))[-2:] == ["urge", "escalate"]
     # signing stops the clock for that step
-    services.demand_sign(demand_id=d.pk, actor=dw.dept_handler, now=at(2025, 9, 24, 17))
+    d = services.demand_sign(demand_id=d.pk, actor=dw.dept_handler, now=at(2025, 9, 24, 17))
+    assert d.is_overdue is False and d.status == "handling"
     assert urge_overdue_demands(now=at(2025, 9, 25, 9)) == 0
 
 
