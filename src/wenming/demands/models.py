@@ -256,6 +256,14 @@ class DemandEvent(models.Model):
         verbose_name_plural = "诉求办理记录"
         ordering = ["at", "id"]
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("诉求办理记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("诉求办理记录只能追加，不能删除")
+
 
 class Callback(models.Model):
     """A callback to the citizen (回访) and its answer."""

@@ -121,3 +121,13 @@ def test_unknown_level_is_400_and_writes_nothing(dw, walk, api):
     r = api(dw.station_admin).post(f"{API}/{d.pk}/callback/", {"level": "ecstatic"}, format="json")
     assert r.status_code == 400 and "level" in r.json()["errors"]
     assert Demand.objects.get(pk=d.pk).status == "replied" and d.callbacks.count() == 0
+
+
+def test_events_are_append_only(dw, walk):
+    d = walk.to("accepted")
+    event = d.events.first()
+    event.note = "改写"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
