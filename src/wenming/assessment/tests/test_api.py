@@ -176,3 +176,15 @@ def test_cards_inspections_measures_bulletin_and_evaluation_via_api(aw, api):
     assert office.get(A + "evaluations/?quarter=2026Q5").status_code == 400
     assert office.get(A + "evaluations/export/?quarter=2026Q4").content[:2] == b"PK"
     assert town.get(A + "evaluations/?quarter=2026Q4").status_code == 404
+
+
+def test_lists_stay_within_a_query_budget(aw_now, api, django_assert_max_num_queries):
+    aw = aw_now
+    month_start()
+    office = api(aw.office_admin)
+    office.get(A + "tasks/")  # warm-up (sessions, content types)
+    with django_assert_max_num_queries(8):
+        r = office.get(A + "tasks/")
+    assert r.status_code == 200 and r.json()["count"] >= 3
+    with django_assert_max_num_queries(8):
+        assert office.get(A + "responsibilities/").status_code == 200
