@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "wenming.activities",
     "wenming.demands",
     "wenming.assessment",
+    "wenming.open311",
     "wenming.demo",
 ]
 
@@ -177,6 +178,18 @@ WENMING = {
     "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)),
     "TEXT_MAX_LENGTH": 2000,
     "DISTRICT_CODE": "511902",
+}
+
+# The Open311 GeoReport v2 interface (docs/OPEN311.md).
+OPEN311 = {
+    "JURISDICTION_ID": os.environ.get("OPEN311_JURISDICTION_ID", "bazhou.gov.cn"),
+    "CONTACT": os.environ.get("OPEN311_CONTACT", "巴州区文明办 0827-0000000"),
+    "KEY_SERVICE": os.environ.get("OPEN311_KEY_SERVICE", "向区文明办申请，在后台「Open311 密钥」签发"),
+    # calls per key (or per address without a key) and period: "N/second|minute|hour|day"
+    "KEY_RATE": os.environ.get("OPEN311_KEY_RATE", "120/minute"),
+    "ANON_RATE": os.environ.get("OPEN311_ANON_RATE", "60/minute"),
+    # coordinates farther than this from every station lie outside the jurisdiction
+    "MAX_DISTANCE_KM": float(os.environ.get("OPEN311_MAX_DISTANCE_KM", 30)),
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -48,6 +48,7 @@ urlpatterns = [
     path("activities/", include("wenming.activities.urls")),
     path("demands/", include("wenming.demands.urls")),
     path("assessment/", include("wenming.assessment.urls")),
+    path("open311/v2/", include("wenming.open311.urls")),
     # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

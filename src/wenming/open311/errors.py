@@ -1,0 +1,16 @@
+"""The one error an Open311 call answers with: an HTTP code and a description (GeoReport v2 errors)."""
+
+
+class Open311Error(Exception):
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def bad(description: str) -> Open311Error:
+    return Open311Error(400, description)
+
+
+def not_found(description: str) -> Open311Error:
+    return Open311Error(404, description)
