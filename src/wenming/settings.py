@@ -161,7 +161,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "wenming.orders.choices.OrderStatus",
                             "ActivityKindEnum": "wenming.activities.choices.ActivityKind",
-                            "RecordKindEnum": "wenming.volunteers.models.ServiceRecord.Kind"},
+                            "RecordKindEnum": "wenming.volunteers.models.ServiceRecord.Kind",
+                            "ActivityStatusEnum": "wenming.activities.choices.ActivityStatus",
+                            "SignupStatusEnum": "wenming.activities.choices.SignupStatus",
+                            "ReviewStatusEnum": "wenming.volunteers.models.Volunteer.Status"},
 }
 
 # Business settings an operator may change.

@@ -17,7 +17,7 @@ from wenming.volunteers.certificates import (
     certificate_revoke,
     certificate_verify,
 )
-from wenming.volunteers.models import Certificate, ServiceRecord, Team, Volunteer
+from wenming.volunteers.models import Certificate, ServiceRecord, Team, Volunteer, VolunteerOrg
 from wenming.volunteers.selectors import star_level, team_get_for
 
 
@@ -266,3 +266,79 @@ class VolunteerImportApi(APIView):
         report = volunteer_import(actor=request.user, upload=upload, import_valid_rows=flag)
         return Response({"total": report.total, "valid": report.valid, "imported": report.imported,
                          "errors": [{"row": r, "column": c, "reason": m} for r, c, m in report.errors]})
+
+
+class OrgIn(serializers.Serializer):
+    name = serializers.CharField(max_length=1000)
+    node = serializers.IntegerField()
+    contact_name = serializers.CharField(max_length=1000)
+    contact_phone = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    service_areas = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                         max_length=500)
+
+
+class OrgStatsOut(serializers.Serializer):
+    members = serializers.IntegerField()
+    teams = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+    orders = serializers.IntegerField()
+    activities = serializers.IntegerField()
+    rating = serializers.FloatField(allow_null=True)
+
+
+class OrgOut(serializers.ModelSerializer):
+    node = serializers.CharField(source="node.name")
+    contact_phone = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = VolunteerOrg
+        fields = ["id", "name", "node", "status", "status_label", "contact_name", "contact_phone", "description",
+                  "review_note"]
+
+    def get_contact_phone(self, org) -> str:
+        return mask_phone(org.contact_phone)
+
+
+class OrgDetailOut(OrgOut):
+    statistics = serializers.SerializerMethodField()
+
+    class Meta(OrgOut.Meta):
+        fields = [*OrgOut.Meta.fields, "statistics"]
+
+    @extend_schema_field(OrgStatsOut)
+    def get_statistics(self, org):
+        return OrgStatsOut(selectors.org_statistics(org)).data
+
+
+class OrgListCreateApi(APIView):
+    @extend_schema(responses=OrgOut(many=True))
+    def get(self, request):
+        return Response(OrgOut(selectors.org_list_for(user=request.user).order_by("name")[:500], many=True).data)
+
+    @extend_schema(request=OrgIn, responses={201: OrgOut})
+    def post(self, request):
+        s = OrgIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        org = services.org_register(actor=request.user, name=d["name"], node_id=d["node"],
+                                    contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+                                    description=d["description"], service_area_ids=d["service_areas"])
+        return Response(OrgOut(org).data, status=201)
+
+
+class OrgDetailApi(APIView):
+    @extend_schema(responses=OrgDetailOut)
+    def get(self, request, pk):
+        return Response(OrgDetailOut(selectors.org_get_for(user=request.user, org_id=pk)).data)
+
+
+class OrgReviewApi(APIView):
+    @extend_schema(request=ReviewIn, responses=OrgOut)
+    def post(self, request, pk):
+        s = ReviewIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        org = services.org_review(org_id=pk, actor=request.user, approve=s.validated_data["approve"],
+                                  note=s.validated_data["note"])
+        return Response(OrgOut(org).data)

@@ -23,12 +23,30 @@ class ServiceCategory(models.Model):
 
 
 class VolunteerOrg(models.Model):
-    """A volunteer service organisation (志愿服务组织); teams belong to one."""
+    """A volunteer service organisation (志愿服务组织); teams belong to one.
+
+    Organisations that apply on the platform start `pending` until an admin over their node
+    approves them; those created by staff or the demo are `approved`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
 
     name = models.CharField("名称", max_length=80)
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="volunteer_orgs", verbose_name="所属区域")
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = ProtectedField("联系电话", blank=True, default="")
+    description = models.TextField("简介", max_length=1000, blank=True)
+    service_areas = models.ManyToManyField(Node, blank=True, related_name="serving_orgs", verbose_name="服务区域")
+    status = models.CharField("审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="申请人")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="审核人")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
 from wenming.regions.choices import Role
@@ -81,17 +82,49 @@ def pending_volunteers_for(*, user) -> QuerySet[Volunteer]:
 
 
 def org_statistics(org) -> dict:
-    """Members, hours, orders served, activities, average rating of an organisation."""
-    from django.db.models import Sum
+    """Members, hours, orders, activities and average rating of an organisation.
+
+    Orders and ratings are read through the teams' reverse relation (`Team.orders`), so the
+    volunteers app still imports nothing from the orders app above it.
+    """
+    from django.db.models import Avg, Sum
 
     from wenming.volunteers.models import ServiceRecord
 
     records = ServiceRecord.objects.filter(volunteer__org=org)
+    teams = Team.objects.filter(org=org)
+    rated = teams.filter(orders__score__isnull=False, orders__rated_by_default=False)
     return {
         "members": Volunteer.objects.filter(org=org, status=Volunteer.Status.APPROVED).count(),
+        "teams": teams.count(),
         "hours": records.aggregate(s=Sum("hours"))["s"] or 0,
-        "orders": records.filter(source=ServiceRecord.Source.ORDER, kind="credit").values("source_id")
-        .distinct().count(),
+        "orders": teams.filter(orders__completed_at__isnull=False).values("orders").distinct().count(),
         "activities": records.filter(source=ServiceRecord.Source.ACTIVITY, kind="credit").values("source_id")
         .distinct().count(),
+        "rating": rated.aggregate(a=Avg("orders__score"))["a"],
     }
+
+
+def org_list_for(*, user) -> QuerySet:
+    """Staff see organisations in their subtree (any status); others the approved ones of their district."""
+    from wenming.regions.choices import DISPATCHER_ROLES
+    from wenming.volunteers.models import VolunteerOrg
+
+    if not getattr(user, "is_authenticated", False):
+        return VolunteerOrg.objects.none()
+    if user.is_superuser or user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
+        return VolunteerOrg.objects.filter(scope_q(user, "node__path")).select_related("node")
+    if user.node_id is None:
+        return VolunteerOrg.objects.none()
+    district_id = user.node.district_id or user.node_id
+    return VolunteerOrg.objects.filter(Q(node__district_id=district_id) | Q(node_id=district_id),
+                                       status="approved").select_related("node")
+
+
+def org_get_for(*, user, org_id):
+    from wenming.core.errors import NotFound
+
+    try:
+        return org_list_for(user=user).get(pk=int(org_id))
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None

@@ -312,3 +312,71 @@ def org_transfer(*, volunteer: Volunteer, org: VolunteerOrg | None, note: str = 
     Volunteer.objects.filter(pk=volunteer.pk).update(org=org)
     volunteer.org = org
     return volunteer
+
+
+# --- organisations: registration and review -----------------------------------------------------
+
+@transaction.atomic
+def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone: str, description: str = "",
+                 service_area_ids=()) -> VolunteerOrg:
+    """Any signed-in user applies to register an organisation; it waits for review."""
+    if not getattr(actor, "is_authenticated", False):
+        raise ActionForbidden("请先登录", code="login_required")
+    errors: dict = {}
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        errors["name"] = ["名称不能为空且不超过80字"]
+    try:
+        node = Node.objects.get(pk=int(node_id))
+    except (Node.DoesNotExist, TypeError, ValueError, OverflowError):
+        node = None
+        errors["node"] = ["请选择所属区域"]
+    contact_name = (contact_name or "").strip()
+    if not contact_name or len(contact_name) > 40:
+        errors["contact_name"] = ["请填写联系人（不超过40字）"]
+    try:
+        contact_phone = validate_phone(contact_phone)
+    except ValidationError as exc:
+        errors["contact_phone"] = exc.messages
+    if len(description or "") > 1000:
+        errors["description"] = ["简介不超过1000字"]
+    try:
+        area_ids = {int(a) for a in service_area_ids or ()}
+    except (TypeError, ValueError):
+        area_ids, errors["service_areas"] = set(), ["服务区域无效"]
+    areas = list(Node.objects.filter(pk__in=area_ids))
+    if node is not None:
+        district_id = node.district_id or node.pk
+        if any((a.district_id or a.pk) != district_id for a in areas) or len(areas) != len(area_ids):
+            errors["service_areas"] = ["服务区域须在本区县内"]
+        if VolunteerOrg.objects.filter(node=node, name=name).exists():
+            errors["name"] = ["该区域已有同名组织"]
+    if errors:
+        raise InvalidInput("组织信息有误", errors=errors)
+    org = VolunteerOrg.objects.create(name=name, node=node, contact_name=contact_name, contact_phone=contact_phone,
+                                      description=description or "", status=VolunteerOrg.Status.PENDING,
+                                      applicant=actor)
+    org.service_areas.set(areas)
+    return org
+
+
+@transaction.atomic
+def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
+    try:
+        org = VolunteerOrg.objects.select_related("node").get(pk=int(org_id))
+    except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not in_scope(actor, org.node):
+        raise NotFound()
+    if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
+        raise ActionForbidden("只有实践站、所、中心管理员可以审核组织", code="not_reviewer")
+    note = (note or "").strip()[:200]
+    if not approve and not note:
+        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
+    won = VolunteerOrg.objects.filter(pk=org.pk, status=VolunteerOrg.Status.PENDING).update(
+        status=VolunteerOrg.Status.APPROVED if approve else VolunteerOrg.Status.REJECTED, reviewed_by=actor,
+        reviewed_at=timezone.now(), review_note=note)
+    if not won:
+        raise TransitionRefused("该组织已审核", code="already_reviewed")
+    org.refresh_from_db()
+    return org

@@ -15,5 +15,9 @@ urlpatterns: list = [
     path("verify/<str:code>/", views.verify, name="verify"),
     path("review/", views.review, name="review"),
     path("import/", views.import_volunteers, name="import"),
+    path("orgs/", views.org_list, name="orgs"),
+    path("orgs/new/", views.org_register, name="org-register"),
+    path("orgs/<int:pk>/", views.org_detail, name="org"),
+    path("orgs/<int:pk>/review/", views.org_review_act, name="org-review"),
     path("review/<int:pk>/", views.review_act, name="review-act"),
 ]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -172,3 +173,62 @@ def import_volunteers(request):
             except DomainError as exc:
                 error = "；".join(m for msgs in exc.errors.values() for m in msgs) or exc.message
     return render(request, "volunteers/import.html", {"report": report, "error": error, "columns": COLUMNS})
+
+
+@login_required
+def org_list(request):
+    from wenming.volunteers.models import VolunteerOrg
+
+    orgs = selectors.org_list_for(user=request.user).order_by("status", "name")
+    staff = request.user.is_superuser or services.can_review(request.user, None)
+    return render(request, "volunteers/org_list.html", {
+        "pending": orgs.filter(status=VolunteerOrg.Status.PENDING) if staff else [],
+        "orgs": orgs.filter(status=VolunteerOrg.Status.APPROVED)[:300], "staff": staff,
+    })
+
+
+@login_required
+def org_detail(request, pk):
+    from wenming.core.validators import mask_phone
+
+    org = selectors.org_get_for(user=request.user, org_id=pk)
+    staff = request.user.is_superuser or services.can_review(request.user, None)
+    return render(request, "volunteers/org_detail.html", {
+        "org": org, "stats": selectors.org_statistics(org), "teams": org.teams.filter(is_active=True)
+        .select_related("station", "leader"), "areas": org.service_areas.all(),
+        "phone": org.contact_phone if staff else mask_phone(org.contact_phone),
+    })
+
+
+@login_required
+def org_register(request):
+    from wenming.regions.models import Node
+
+    errors, data = {}, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            org = services.org_register(actor=request.user, name=data.get("name", ""), node_id=data.get("node"),
+                                        contact_name=data.get("contact_name", ""),
+                                        contact_phone=data.get("contact_phone", ""),
+                                        description=data.get("description", ""),
+                                        service_area_ids=[a for a in request.POST.getlist("service_areas")
+                                                          if a.isdigit()])
+        except InvalidInput as exc:
+            errors = form_errors(exc.errors)
+        else:
+            messages.success(request, f"“{org.name}”已提交，等待审核。")
+            return redirect("volunteers:orgs")
+    district_id = (request.user.node.district_id or request.user.node_id) if request.user.node_id else None
+    nodes = Node.objects.filter(Q(district_id=district_id) | Q(pk=district_id), kind__in=["district", "town"]) \
+        .order_by("path") if district_id else Node.objects.none()
+    return render(request, "volunteers/org_register.html", {"data": data, "errors": errors, "nodes": nodes,
+                                                            "checked": set(request.POST.getlist("service_areas"))})
+
+
+@login_required
+@require_POST
+def org_review_act(request, pk):
+    approve = request.POST.get("decision") == "approve"
+    run_service(request, services.org_review, org_id=pk, actor=request.user, approve=approve,
+                note=request.POST.get("note", ""), success="已通过" if approve else "已退回")
+    return redirect("volunteers:orgs")
