@@ -75,10 +75,13 @@ def main(argv=None) -> int:
         if ctx:
             ctx.disable()
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(prof, stream=out)
+        stats.sort_stats(args.sort).print_stats(args.top)
         print(f"{args.layer} on {args.db}: {args.n} lifecycles, {wall * 1000 / args.n / len(STEPS):.2f} ms per call "
               f"under the profiler (profiling roughly doubles it)")
-        print(out.getvalue())
+        print(_shares(stats, args.layer))
+        if args.top:
+            print(out.getvalue())
     finally:
         connections.close_all()
         if args.db == "postgres":
@@ -108,6 +111,45 @@ def _client(fx, layer):
             return json.loads(r.content)
 
     return C()
+
+
+# (label, file suffix, function) whose cumulative time is shown as a share of the whole;
+# the rows overlap (a service includes its reads), they are not meant to add up
+PARTS = [
+    ("whole request (test client)", "bench/order_lifecycle.py", "run_step"),
+    ("DRF dispatch (view + auth + errors)", "rest_framework/views.py", "dispatch"),
+    ("token authentication", "rest_framework/authentication.py", "authenticate"),
+    ("request parsing + input serializers", "rest_framework/serializers.py", "is_valid"),
+    ("services (order_place … order_rate)", "wenming/orders/services.py", "order_*"),
+    ("  of which _transition (CAS + event + refresh)", "wenming/orders/services.py", "_transition"),
+    ("  of which hours credit", "wenming/volunteers/services.py", "service_hours_credit"),
+    ("  working-day deadline", "wenming/core/workdays.py", "add_workdays"),
+    ("scoped order reads (order_get_for)", "wenming/orders/selectors.py", "order_get_for"),
+    ("answer: re-read + OrderOut", "wenming/orders/api.py", "_order_response"),
+    ("  OrderOut serialization", "rest_framework/serializers.py", "to_representation"),
+    ("bare views (place + act)", "bench/bare_views.py", "*"),
+    ("all SQL: compile + execute", "django/db/models/sql/compiler.py", "execute_sql"),
+    ("  database driver calls", "django/db/backends/utils.py", "_execute"),
+    ("personal-data encryption + decryption", "wenming/core/crypto.py", "*crypt"),
+]
+
+
+def _shares(stats, layer) -> str:
+    import fnmatch
+
+    rows = {}
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
+        for label, suffix, pattern in PARTS:
+            if filename.endswith(suffix) and fnmatch.fnmatch(func, pattern):
+                # several functions may match a pattern; nested matches are not double-counted
+                # for the ones used here (order_* do not call each other)
+                rows[label] = rows.get(label, 0.0) + ct
+    whole = rows.get(PARTS[0][0]) or 1.0
+    lines = [f"share of the time of {layer} calls (cumulative, profiled):"]
+    for label, _s, _p in PARTS:
+        if label in rows:
+            lines.append(f"  {label:<48} {rows[label] / whole * 100:5.1f} %")
+    return "\n".join(lines)
 
 
 def _lifecycle(client, steps, hours):
