@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wenming.activities.models import Activity, Signup, Speaker
+from wenming.activities.models import Activity, Honour, Signup, Speaker
 from wenming.core.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 
@@ -50,3 +50,17 @@ class ActivityAdmin(ScopedAdmin):
 
     def get_exclude(self, request, obj=None):
         return ("qr_secret",)
+
+
+@admin.register(Honour)
+class HonourAdmin(ScopedAdmin):
+    """Nominations are made, reviewed and published on the honours page (services); read here."""
+
+    scope_path_field = "district__path"
+    view_roles = ADMINS | {Role.OFFICE_ADMIN, Role.LEADER}
+    can_add = False
+    list_display = ("year", "category", "title", "status", "nominated_by", "published_at")
+    list_filter = ("year", "category", "status")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]

@@ -98,3 +98,62 @@ class Signup(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.activity}"
+
+
+class Honour(models.Model):
+    """A nomination for the year's honours (优秀志愿者 / 优秀志愿服务组织 / 优秀志愿服务项目).
+
+    nominated → approved | rejected; approved → published (on the public honour roll).
+    A "project" is a standing service team (志愿服务队伍) and what it delivered.
+    """
+
+    class Category(models.TextChoices):
+        VOLUNTEER = "volunteer", "优秀志愿者"
+        ORG = "org", "优秀志愿服务组织"
+        PROJECT = "project", "优秀志愿服务项目"
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", "已推荐"
+        APPROVED = "approved", "审核通过"
+        REJECTED = "rejected", "未通过"
+        PUBLISHED = "published", "已公布"
+
+    year = models.PositiveSmallIntegerField("年度")
+    category = models.CharField("类别", max_length=10, choices=Category.choices)
+    district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
+    volunteer = models.ForeignKey(Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="honours")
+    org = models.ForeignKey("volunteers.VolunteerOrg", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="honours")
+    team = models.ForeignKey("volunteers.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="honours")
+    title = models.CharField("名称", max_length=100)
+    summary = models.CharField("事迹摘要", max_length=500)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.NOMINATED)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField("推荐时间")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年度表彰"
+        verbose_name_plural = "年度表彰"
+        ordering = ["-year", "category", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "volunteer"], condition=models.Q(volunteer__isnull=False),
+                                    name="honour_volunteer_once_a_year"),
+            models.UniqueConstraint(fields=["year", "org"], condition=models.Q(org__isnull=False),
+                                    name="honour_org_once_a_year"),
+            models.UniqueConstraint(fields=["year", "team"], condition=models.Q(team__isnull=False),
+                                    name="honour_team_once_a_year"),
+            models.CheckConstraint(
+                condition=(models.Q(category="volunteer", volunteer__isnull=False, org__isnull=True, team__isnull=True)
+                           | models.Q(category="org", org__isnull=False, volunteer__isnull=True, team__isnull=True)
+                           | models.Q(category="project", team__isnull=False, volunteer__isnull=True,
+                                      org__isnull=True)),
+                name="honour_one_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_category_display()} {self.title}"

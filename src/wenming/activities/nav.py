@@ -6,8 +6,10 @@ NAV = {
     "team_leader": [(30, "实践活动", "activities:list")],
     "station_admin": [(20, "实践活动", "activities:list")],
     "institute_admin": [(20, "实践活动", "activities:list")],
-    "center_admin": [(20, "实践活动", "activities:list")],
+    "center_admin": [(20, "实践活动", "activities:list"), (33, "年度表彰", "activities:honours")],
+    "office_admin": [(40, "年度表彰", "activities:honours")],
     "leader": [(20, "实践活动", "activities:list")],
+    None: [(30, "光荣榜", "activities:honour-roll")],
 }
 
 # activities comes after orders in INSTALLED_APPS, so this wins: a volunteer starts on their own page

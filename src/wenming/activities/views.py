@@ -158,3 +158,62 @@ def publish(request):
         "stations": station_list_for(user=request.user).select_related("node").order_by("node__path"),
         "speakers": Speaker.objects.all()[:200],
     })
+
+
+# --- honours ------------------------------------------------------------------------------------
+
+@login_required
+def honours(request):
+    from wenming.activities import honours as h
+    from wenming.activities.models import Honour
+
+    staff = request.user.is_superuser or request.user.role in DISPATCHER_ROLES | h.REVIEWER_ROLES
+    if not staff:
+        raise NotFound()
+    year = int(request.GET.get("year", "") or timezone.localdate().year) if (
+        request.GET.get("year", "") or "0").isdigit() else timezone.localdate().year
+    category = request.GET.get("category", Honour.Category.VOLUNTEER)
+    if category not in Honour.Category.values:
+        category = Honour.Category.VOLUNTEER
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "nominate":
+            run_service(request, h.honour_nominate, actor=request.user, year=year, category=category,
+                        target_id=request.POST.get("target"), summary=request.POST.get("summary", ""),
+                        success="已推荐")
+        elif action in ("approve", "reject"):
+            run_service(request, h.honour_review, actor=request.user, honour_id=request.POST.get("honour"),
+                        approve=action == "approve", note=request.POST.get("note", ""), success="已审核")
+        elif action == "publish":
+            n = run_service(request, h.honours_publish, actor=request.user, year=year)
+            if n is not None:
+                from django.contrib import messages
+
+                messages.success(request, f"已公布 {n} 项")
+        return redirect(f"{reverse('activities:honours')}?year={year}&category={category}")
+    can_nominate = request.user.is_superuser or request.user.role in DISPATCHER_ROLES
+    nominated = {(x.volunteer_id or x.org_id or x.team_id) for x in h.honour_list_for(user=request.user)
+                 .filter(year=year, category=category)}
+    return render(request, "activities/honours.html", {
+        "year": year, "category": category, "categories": Honour.Category.choices,
+        "rows": h.candidates(user=request.user, year=year, category=category) if can_nominate else [],
+        "nominated": nominated, "can_nominate": can_nominate,
+        "can_review": request.user.is_superuser or request.user.role in h.REVIEWER_ROLES,
+        "nominations": h.honour_list_for(user=request.user).filter(year=year).order_by("category", "status", "id"),
+        "min_hours": h.HONOUR_MIN_HOURS,
+    })
+
+
+def honour_roll(request):
+    """The public honour roll of a year (no login)."""
+    from wenming.activities import honours as h
+    from wenming.regions.models import Node
+
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+    district = None
+    if request.user.is_authenticated and request.user.node_id:
+        district = request.user.node.district or request.user.node
+    district = district or Node.objects.filter(kind="district").order_by("pk").first()
+    roll = h.honour_roll(district_id=district.pk, year=year) if district else []
+    return render(request, "activities/honour_roll.html", {"roll": roll, "year": year, "district": district})
