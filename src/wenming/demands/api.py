@@ -272,3 +272,49 @@ class RankingExportApi(APIView):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = f'attachment; filename="demand-ranking-{r["group"]}-{r["month"]}.xlsx"'
         return resp
+
+
+class ImportIn(serializers.Serializer):
+    file = serializers.FileField(help_text=".xlsx 或 .csv，第一行为表头")
+    valid_only = serializers.BooleanField(required=False, default=False, help_text="有错误时仍导入无误的行")
+
+
+ImportOut = inline_serializer("DemandImportOut", {
+    "total": serializers.IntegerField(), "imported": serializers.IntegerField(),
+    "errors": serializers.ListField(child=inline_serializer("DemandImportRowError", {
+        "row": serializers.IntegerField(), "messages": serializers.ListField(child=serializers.CharField())}))})
+
+
+def _import_api(run, columns, doc):
+    class View(APIView):
+        parser_classes = [MultiPartParser, FormParser]
+
+        @extend_schema(request={"multipart/form-data": ImportIn}, responses={200: ImportOut}, description=doc)
+        def post(self, request):
+            from wenming.demands.imports import read_table
+
+            data = _parse(ImportIn, request)
+            report = run(actor=request.user, rows=read_table(data["file"], columns), valid_only=data["valid_only"])
+            if report.errors and not report.imported and not data["valid_only"]:
+                raise InvalidInput(f"{len(report.errors)} 行有错误，未导入任何数据", code="rows_invalid",
+                                   errors={f"第{row}行": msgs for row, msgs in report.errors})
+            return Response({"total": report.total, "imported": report.imported,
+                             "errors": [{"row": row, "messages": msgs} for row, msgs in report.errors]})
+
+    return View
+
+
+def _imports():
+    from wenming.demands import imports
+
+    return imports
+
+
+HouseholdImportApi = _import_api(lambda **kw: _imports().households_import(**kw),
+                                 ["村/社区", "网格", "住址", "户主", "人口", "联系电话", "包联干部账号"],
+                                 "导入包联户及包联干部（任一行有错误则不导入，除非 valid_only）")
+HotlineImportApi = _import_api(lambda **kw: _imports().hotline_import(**kw),
+                               ["工单号", "受理时间", "分类", "诉求内容", "地点", "村/社区", "联系人", "联系电话"],
+                               "导入12345热线工单（任一行有错误则不导入，除非 valid_only）")
+HouseholdImportApi.__name__ = "HouseholdImportApi"
+HotlineImportApi.__name__ = "HotlineImportApi"

@@ -122,3 +122,18 @@ def test_import_page(dw):
     assert "第 3 行" in body and "未导入任何数据" in body
     c.force_login(dw.citizen)
     assert c.get("/demands/households/import/").status_code == 404
+
+
+def test_import_api_all_or_nothing_then_valid_rows(dw, api):
+    r = api(dw.institute_admin).post("/api/v1/demands/households/import/", {"file": xlsx(HOUSEHOLDS)},
+                                     format="multipart")
+    assert r.status_code == 400 and set(r.json()["errors"]) == {"第3行", "第4行"}
+    assert not Household.objects.filter(head_name="赵大姐").exists()
+    r = api(dw.institute_admin).post("/api/v1/demands/households/import/",
+                                     {"file": xlsx(HOUSEHOLDS), "valid_only": "true"}, format="multipart")
+    assert r.status_code == 200 and r.json()["imported"] == 2 and len(r.json()["errors"]) == 2
+    assert api(dw.cadre).post("/api/v1/demands/hotline/import/", {"file": csv_file([HOTLINE_COLUMNS])},
+                              format="multipart").status_code == 403
+    bad = SimpleUploadedFile("x.exe", b"MZ")
+    assert api(dw.institute_admin).post("/api/v1/demands/hotline/import/", {"file": bad},
+                                        format="multipart").status_code == 400

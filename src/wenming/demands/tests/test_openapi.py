@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-PATHS = ["", "categories/", "inbox/", "households/", "households/{id}/visits/", "rates/", "rankings/",
+PATHS = ["", "categories/", "inbox/", "households/", "households/{id}/visits/", "households/import/", "hotline/import/", "rates/", "rankings/",
          "rankings/export/", "{id}/", "{id}/events/", "{id}/duplicates/", "{id}/accept/", "{id}/reject/",
          "{id}/merge/", "{id}/assign/", "{id}/sign/", "{id}/reply/", "{id}/callback/", "{id}/return/",
          "{id}/return-decision/", "{id}/extension/", "{id}/extension-decision/", "{id}/urge/"]
