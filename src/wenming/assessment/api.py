@@ -47,6 +47,8 @@ from wenming.assessment.serializers import (
     AssessRecheckIn,
     AssessResponsibilityIn,
     AssessResponsibilityOut,
+    AssessRoundIn,
+    AssessRoundOut,
     AssessScoreOut,
     AssessSiteIn,
     AssessSiteOut,
@@ -360,7 +362,7 @@ def _ranking_for(request):
         raise NotFound()
     quarter = request.query_params.get("quarter", "")
     parse_quarter(quarter)
-    district_id = request.user.node.district_id or request.user.node_id
+    district_id = selectors.district_id_of(request.user)
     return quarter, quarter_ranking(district_id=district_id, quarter=quarter)
 
 
@@ -454,3 +456,18 @@ class NomineeVoteApi(APIView):
         if new_cookie:
             response.set_cookie(VOTER_COOKIE, new_cookie, max_age=400 * 86400, httponly=True, samesite="Lax")
         return response
+
+
+class RoundListCreateApi(generics.ListAPIView):
+    """Weekly inspection rounds (周督查); problems name their round."""
+
+    serializer_class = AssessRoundOut
+
+    def get_queryset(self):
+        return selectors.round_list_for(user=self.request.user)
+
+    @extend_schema(request=AssessRoundIn, responses={201: AssessRoundOut})
+    def post(self, request):
+        data = _parse(AssessRoundIn, request)
+        rnd = services.round_create(actor=request.user, title=data["title"], date=data["date"])
+        return Response(AssessRoundOut(rnd).data, status=201)

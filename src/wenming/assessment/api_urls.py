@@ -26,6 +26,7 @@ urlpatterns = [
     path(P + "cards/<int:pk>/appeal/", api.CardAppealApi.as_view(), name="assessment-card-appeal"),
     path(P + "cards/<int:pk>/decide/", api.CardDecideApi.as_view(), name="assessment-card-decide"),
     path(P + "sites/", api.SiteListCreateApi.as_view(), name="assessment-sites"),
+    path(P + "rounds/", api.RoundListCreateApi.as_view(), name="assessment-rounds"),
     path(P + "problems/", api.ProblemListCreateApi.as_view(), name="assessment-problems"),
     path(P + "problems/<int:pk>/", api.ProblemDetailApi.as_view(), name="assessment-problem"),
     path(P + "problems/<int:pk>/events/", api.ProblemEventsApi.as_view(), name="assessment-problem-events"),

@@ -16,6 +16,7 @@ from wenming.assessment.choices import CARD_IN_FORCE, TaskStatus
 from wenming.assessment.evaluation import rank_units
 from wenming.assessment.models import Bulletin, Card, MaterialTask, Measure, Problem, Unit
 from wenming.assessment.periods import month_bounds, parse_period, previous_period
+from wenming.assessment.selectors import district_id_of
 from wenming.assessment.services import _require_office_admin, event_write
 from wenming.core.errors import TransitionRefused
 from wenming.regions.models import Node
@@ -113,7 +114,7 @@ def bulletin_issue(*, actor, period: str, now=None) -> Bulletin:
     """Generate and register the month's bulletin; a month has one bulletin (409 if already issued)."""
     _require_office_admin(actor)
     year, month = parse_period(period)
-    district = Node.objects.get(pk=actor.node.district_id or actor.node_id)
+    district = Node.objects.get(pk=district_id_of(actor))
     if Bulletin.objects.filter(district=district, period=period).exists():
         raise TransitionRefused(f"{period} 的通报已印发", code="bulletin_exists")
     now = now or timezone.now()

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from wenming.assessment.choices import FREQUENCY_BY_LABEL, Frequency
 from wenming.assessment.models import Indicator, IndicatorSystem, MaterialTask, Responsibility, Unit
+from wenming.assessment.selectors import district_id_of
 from wenming.assessment.services import _require_office_admin, event_write, parse_months
 from wenming.core.errors import InvalidInput, PayloadTooLarge, TransitionRefused
 
@@ -120,7 +121,7 @@ def indicators_import(*, actor, upload, year, name: str = "") -> IndicatorSystem
     _require_office_admin(actor)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise InvalidInput("年度有误", errors={"year": ["年度应为 2000-2100 的整数"]})
-    district_id = actor.node.district_id or actor.node_id
+    district_id = district_id_of(actor)
     rows = read_table(upload)
     cols = _columns(rows[0], INDICATOR_COLUMNS, INDICATOR_REQUIRED)
     errors, parsed = [], []

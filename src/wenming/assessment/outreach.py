@@ -17,7 +17,7 @@ from django.utils import timezone
 from wenming.assessment import permissions
 from wenming.assessment.choices import AdCondition, AdKind, NomineeCategory, NomineeStatus
 from wenming.assessment.models import Campaign, Nominee, PublicAd, Vote
-from wenming.assessment.selectors import ad_get_for, is_office, unit_get_for
+from wenming.assessment.selectors import ad_get_for, district_id_of, is_office, unit_get_for
 from wenming.assessment.services import _require_office_admin, _text, event_write
 from wenming.core.crypto import digest
 from wenming.core.errors import (
@@ -38,7 +38,7 @@ class TooManyVotes(DomainError):
 
 
 def _district(actor) -> Node:
-    return Node.objects.get(pk=actor.node.district_id or actor.node_id)
+    return Node.objects.get(pk=district_id_of(actor))
 
 
 # ---------------------------------------------------------------------------- ads

@@ -16,6 +16,7 @@ from wenming.assessment.models import (
     Event,
     Indicator,
     IndicatorSystem,
+    InspectionRound,
     MaterialTask,
     Measure,
     Nominee,
@@ -68,6 +69,13 @@ def district_q(user, field: str = "district__path") -> Q:
     # an office user at the district sees its rows; a user lower down sees their district's rows
     district_path = "/".join(prefix.split("/")[:2]) + "/"
     return Q(**{field: district_path})
+
+
+def district_id_of(user) -> int:
+    """The district a staff user works in; a user without a place in the tree may not act here."""
+    if getattr(user, "node_id", None) is None:
+        raise NotFound()
+    return user.node.district_id or user.node_id
 
 
 def _get(qs, pk):
@@ -220,3 +228,12 @@ def nominee_list_public(*, campaign_id) -> QuerySet[Nominee]:
     from wenming.assessment.choices import NomineeStatus
 
     return Nominee.objects.filter(campaign_id=campaign_id, status=NomineeStatus.APPROVED).order_by("-votes", "id")
+
+
+def round_list_for(*, user) -> QuerySet[InspectionRound]:
+    from django.db.models import Count
+
+    if not is_office(user):
+        return InspectionRound.objects.none()
+    return (InspectionRound.objects.filter(district_q(user)).select_related("inspector")
+            .annotate(problem_count=Count("problems")).order_by("-date", "-id"))

@@ -8,6 +8,7 @@ from wenming.assessment.models import (
     Event,
     Indicator,
     IndicatorSystem,
+    InspectionRound,
     MaterialFile,
     MaterialTask,
     Measure,
@@ -289,3 +290,17 @@ class AssessNominateIn(serializers.Serializer):
 
 class AssessVoteIn(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssessRoundOut(serializers.ModelSerializer):
+    inspector = serializers.CharField(source="inspector.display_name")
+    problem_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = InspectionRound
+        fields = ["id", "date", "title", "inspector", "problem_count"]
+
+
+class AssessRoundIn(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True)
+    date = serializers.DateField()

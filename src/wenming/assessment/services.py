@@ -37,6 +37,7 @@ from wenming.assessment.models import (
 from wenming.assessment.periods import month_deadline
 from wenming.assessment.selectors import (
     card_get_for,
+    district_id_of,
     problem_get_for,
     responsibility_get_for,
     site_get_for,
@@ -393,7 +394,7 @@ def suggest_unit(*, actor, site_id):
 def round_create(*, actor, title: str, date) -> InspectionRound:
     if not permissions.can_inspect(actor):
         raise ActionForbidden("只有督查员可以发起督查", code="inspector_only")
-    district = Node.objects.get(pk=actor.node.district_id or actor.node_id)
+    district = Node.objects.get(pk=district_id_of(actor))
     return InspectionRound.objects.create(district=district, title=_text(title, "title", max_length=100), date=date,
                                           inspector=actor)
 

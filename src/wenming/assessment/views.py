@@ -49,7 +49,7 @@ def _office_only(user):
 
 
 def _district_id(user):
-    return user.node.district_id or user.node_id
+    return selectors.district_id_of(user)
 
 
 @login_required
@@ -254,9 +254,19 @@ def card_act(request, pk, action):
 
 @login_required
 def problems(request):
+    if request.method == "POST":
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+        except ValueError:
+            messages.error(request, "请填写督查日期")
+        else:
+            run_service(request, services.round_create, actor=request.user, title=request.POST.get("title", ""),
+                        date=day, success="督查轮次已创建，登记问题时可选择")
+        return redirect("assessment:problems")
     status = request.GET.get("status", "open,reported")
     qs = selectors.problem_list_for(user=request.user, status=status or None).order_by("due_at", "id")
     return render(request, "assessment/problems.html", {
+        "rounds": selectors.round_list_for(user=request.user)[:8], "today": timezone.localdate().isoformat(),
         "page": Paginator(qs, 50).get_page(request.GET.get("page")), "status": status, "now": timezone.now(),
         "can_inspect": permissions.can_inspect(request.user),
     })
@@ -272,6 +282,7 @@ def problem_new(request):
         problem = run_service(
             request, services.problem_record, actor=request.user, description=post.get("description", ""),
             site_id=post.get("site") or None, unit_id=post.get("unit") or None, photos=request.FILES.getlist("photos"),
+            round_id=post.get("round") or None,
             latitude=post.get("latitude") or None, longitude=post.get("longitude") or None,
             deadline_days=int(days) if days.isdigit() else None, success="问题已登记，整改通知已发给责任单位")
         if problem is not None:
@@ -279,6 +290,7 @@ def problem_new(request):
     sites = selectors.site_list_for(user=request.user)
     return render(request, "assessment/problem_new.html", {
         "sites": sites, "units": selectors.unit_list_for(user=request.user), "post": request.POST,
+        "rounds": selectors.round_list_for(user=request.user)[:5],
         "site_kinds": SiteKind.choices,
     })
 

@@ -188,3 +188,21 @@ def test_lists_stay_within_a_query_budget(aw_now, api, django_assert_max_num_que
     assert r.status_code == 200 and r.json()["count"] >= 3
     with django_assert_max_num_queries(8):
         assert office.get(A + "responsibilities/").status_code == 200
+
+
+def test_inspection_rounds_group_problems(aw, api):
+    from .conftest import png
+
+    inspector = api(aw.inspector)
+    r = inspector.post(A + "rounds/", {"title": "第47周城区督查", "date": "2026-11-16"}, format="json")
+    assert r.status_code == 201
+    rnd = r.json()["id"]
+    r = inspector.post(A + "problems/", {"description": "乱堆放", "unit": aw.unit_a.pk, "round": rnd,
+                                         "photos": [png()]}, format="multipart")
+    assert r.status_code == 201
+    assert inspector.get(A + "rounds/").json()["results"][0]["problem_count"] == 1
+    assert api(aw.dept_handler).post(A + "rounds/", {"title": "x", "date": "2026-11-16"}, format="json").status_code == 403
+    assert api(aw.institute_admin).get(A + "rounds/").json()["results"] == []
+    r = inspector.post(A + "problems/", {"description": "x", "unit": aw.unit_a.pk, "round": 999999,
+                                         "photos": [png()]}, format="multipart")
+    assert r.status_code == 400
