@@ -316,7 +316,7 @@ def token_get(district: Node, token: str) -> list[dict]:
 
 # ---------------------------------------------------------------------------- updates (mySociety)
 
-PUBLIC_NOTE_KINDS = {"complete", "cancel", "reject", "reply", "callback"}
+PUBLIC_NOTE_KINDS = {"complete", "cancel", "reject", "reply"}
 
 
 def request_updates(district: Node, start: datetime | None, end: datetime | None) -> list[dict]:

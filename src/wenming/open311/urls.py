@@ -13,5 +13,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<number>[^/]+?)" + F, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[^/]+?)" + F, views.token, name="token"),
     re_path(r"^servicerequestupdates" + F, views.request_updates, name="updates"),
-    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
+    re_path(r"^(?P<path>.*?)" + F, views.unknown, name="unknown"),
+    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown-plain"),
 ]

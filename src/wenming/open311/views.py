@@ -97,5 +97,5 @@ def request_updates(request, fmt):
 
 
 @open311(methods=("GET", "POST"))
-def unknown(request, fmt="xml", path=""):
+def unknown(request, fmt, path=""):
     raise Open311Error(404, f"no such Open311 resource: {path}")
