@@ -496,6 +496,7 @@ def report(res: dict) -> str:
     lines.append(f"machine: {meta['nproc']} CPUs ({meta['cpu_model']}), {meta['mem_gib']:.1f} GiB; Python "
                  f"{meta['python']}, Django {meta['django']}, DRF {meta['drf']}, gunicorn {meta['gunicorn']}, "
                  f"{meta['db_version']}")
+    lines.append(f"code under test: {meta['app']}")
     lines.append("")
     w = 22
     head = f"{'':<26}" + "".join(f"{title[n]:>{w}}" for n in names)
@@ -567,6 +568,18 @@ def ratio_string(values: list[float], invert: bool = False) -> str:
 
 
 # ------------------------------------------------------------------------------- machine
+
+
+def app_version() -> str:
+    """The commit of the code under test, marked when src/ has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"], capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "unknown") + (" + uncommitted changes in src/" if dirty else "")
 
 
 def machine_info() -> dict:
@@ -744,7 +757,7 @@ def main(argv=None) -> int:
                     drf=rest_framework.VERSION, gunicorn=gunicorn.__version__,
                     psycopg=md.version("psycopg"),
                     driver_module="sqlite3" if db_label == "sqlite" else "psycopg",
-                    command=" ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+                    command=" ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), app=app_version(),
                     at=dt.datetime.now().isoformat(timespec="seconds"))
         res = {"meta": meta, "layers": results, "ratios": ratios, "queries": queries,
                "verification": verification}

@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     p.add_argument("--sort", default="cumulative")
     p.add_argument("--top", type=int, default=45)
     p.add_argument("--pg-name", default="wenming_bench_profile")
+    p.add_argument("--no-profile", action="store_true", help="only time the calls, without cProfile")
     args = p.parse_args(argv)
 
     from bench.order_lifecycle import HOURS, STEPS, pg_drop, pg_recreate
@@ -65,6 +66,14 @@ def main(argv=None) -> int:
             ctx.enable()
         for _ in range(5):
             _lifecycle(client, STEPS, HOURS)
+        if args.no_profile:
+            t0 = time.perf_counter()
+            for _ in range(args.n):
+                _lifecycle(client, STEPS, HOURS)
+            wall = time.perf_counter() - t0
+            print(f"{args.layer} on {args.db}: {args.n} lifecycles, {wall * 1000 / args.n / len(STEPS):.2f} ms "
+                  f"per call in-process (one thread, no HTTP, no profiler)")
+            return 0
         prof = cProfile.Profile()
         t0 = time.perf_counter()
         prof.enable()
