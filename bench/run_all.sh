@@ -17,6 +17,7 @@ for db in sqlite postgres; do
 done
 for db in sqlite postgres; do
   for layer in api bare; do
+    "$PY" -c "import sys; sys.path.insert(0, '.'); from bench.order_lifecycle import wait_for_idle; wait_for_idle(120)"
     "$PY" bench/profile_calls.py --db "$db" --layer "$layer" -n 60 --no-profile
     "$PY" bench/profile_calls.py --db "$db" --layer "$layer" -n 60 --top 0
   done
