@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
-DOMAIN_MODULES = ("activities_story", "demands_story", "assessment_story")
+DOMAIN_MODULES = ("activities_story", "demands_story", "assessment_story", "open311_story")
 
 
 @dataclass

@@ -214,7 +214,8 @@ def _order_row(req: Open311Request) -> dict:
     return {"status": status, "status_notes": note, "service_name": order.service_item.name,
             "description": order.description, "agency_responsible": agency,
             "expected_datetime": local_iso(order.due_at) if status == statuses.OPEN else "",
-            "updated": max(s for s in stamps if s), "lat": order.latitude, "long": order.longitude}
+            "updated": max(s for s in stamps if s), "lat": order.latitude, "long": order.longitude,
+            "address": order.address}
 
 
 def _demand_row(req: Open311Request) -> dict:
@@ -233,7 +234,8 @@ def _demand_row(req: Open311Request) -> dict:
     return {"status": status, "status_notes": note, "service_name": demand.category.name,
             "description": demand.description, "agency_responsible": agency,
             "expected_datetime": local_iso(demand.due_at) if status == statuses.OPEN else "",
-            "updated": max(s for s in stamps if s), "lat": demand.latitude, "long": demand.longitude}
+            "updated": max(s for s in stamps if s), "lat": demand.latitude, "long": demand.longitude,
+            "address": demand.address}
 
 
 def request_row(req: Open311Request) -> dict:
@@ -244,7 +246,7 @@ def request_row(req: Open311Request) -> dict:
         "description": part["description"], "agency_responsible": part["agency_responsible"],
         "service_notice": "", "requested_datetime": local_iso(req.requested_at),
         "updated_datetime": local_iso(part["updated"]), "expected_datetime": part["expected_datetime"],
-        "address": req.address_string, "address_id": req.address_id, "zipcode": "",
+        "address": req.address_string or part["address"], "address_id": req.address_id, "zipcode": "",
         "lat": part["lat"], "long": part["long"], "media_url": req.media_url,
     }
 
