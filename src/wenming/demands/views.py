@@ -209,7 +209,14 @@ def inbox(request):
         raise NotFound()
     items = list(selectors.inbox_for(user=request.user)[:200])
     return render(request, "demands/inbox.html", {"items": items, "now": timezone.now(),
-                                                  "department": request.user.department})
+                                                  "department": request.user.department,
+                                                  "rates": _month_rates(department_id=request.user.department_id)})
+
+
+def _month_rates(**unit):
+    """This month's three rates for the header of a page (the same selector as everywhere)."""
+    start, end = rates.month_bounds(timezone.localdate().strftime("%Y-%m"))
+    return selectors.unit_rates(start=start, end=end, **unit)
 
 
 def _staff(user):
@@ -230,8 +237,9 @@ def board(request):
 
     for row in counts.order_by().values("status").annotate(n=Count("id")):
         summary[row["status"]] = row["n"]
+    node = request.user.node if request.user.node_id and request.user.node.kind != NodeKind.DISTRICT else None
     return render(request, "demands/board.html", {
-        "page": page, "summary": summary, "returns": selectors.pending_returns_for(user=request.user)[:20],
+        "page": page, "summary": summary, "rates": _month_rates(node_id=node.pk if node else None), "returns": selectors.pending_returns_for(user=request.user)[:20],
         "extensions": selectors.pending_extensions_for(user=request.user)[:20]
         if permissions.can_approve_extension(request.user) else [],
     })
