@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenming.activities import honours
 from wenming.activities.choices import ActivityKind, SignupStatus
 from wenming.activities.models import Activity, Signup, Speaker
 from wenming.activities.services import (
@@ -139,5 +140,25 @@ def build(ctx) -> None:
         password="Wenming@2026"))
 
     cert = certificate_issue(actor=volunteer_user, disclose=["org", "records"])
+    _honours(users, timezone.localdate().year - 1)
     ctx.log(f"  活动 {Activity.objects.filter(district=region.district).count()} 场（含往期），"
             f"演示志愿者证明验证码 {cert.code}")
+
+
+def _honours(users, year: int) -> None:
+    """Last year's honours, from the candidate lists, nominated, reviewed and published."""
+    center, office = users["center_admin"], users["office_admin"]
+    for category, k in (("volunteer", 5), ("org", 2), ("project", 2)):
+        for row in honours.candidates(user=center, year=year, category=category, limit=k):
+            h = honours.honour_nominate(actor=center, year=year, category=category, target_id=row["id"],
+                                        summary=_summary(category, row))
+            honours.honour_review(actor=office, honour_id=h.pk, approve=True)
+    honours.honours_publish(actor=office, year=year)
+
+
+def _summary(category: str, row: dict) -> str:
+    if category == "volunteer":
+        return f"全年志愿服务{row['hours']:.1f}小时，参加实践活动{row['activities']}次"
+    if category == "org":
+        return f"组织会员全年服务{row['hours']:.1f}小时，开展实践活动{row['activities']}场"
+    return f"全年完成群众点单{row['orders']}单，服务时长{row['hours']:.1f}小时"
