@@ -179,11 +179,14 @@ def build(ctx) -> None:
                                           longitude=f"{106.76 + rng.uniform(-0.03, 0.03):.6f}"))
     for week in range(6, 0, -1):
         day = now - dt.timedelta(days=7 * week)
+        rnd = services.round_create(actor=inspector, title=f"第{timezone.localtime(day).isocalendar()[1]}周城区督查",
+                                    date=timezone.localtime(day).date())
         for _ in range(rng.randint(2, 4)):
             site = rng.choice(sites)
             found = day + dt.timedelta(hours=rng.randint(1, 6))
             problem = services.problem_record(actor=inspector, description=rng.choice(PROBLEMS), site_id=site.pk,
-                                              photos=[_png(rng)], deadline_days=rng.choice((3, 5)), now=found)
+                                              photos=[_png(rng)], deadline_days=rng.choice((3, 5)), now=found,
+                                              round_id=rnd.pk)
             fate = rng.random()
             unit_user = site.unit.contact
             if week == 1 or fate < 0.15:
