@@ -174,3 +174,37 @@ def test_bulletin_docx_reads_back_with_the_right_tables(aw):
         bulletin_issue(actor=aw.office_admin, period="2026-11")
     second = bulletin_issue(actor=aw.office_admin, period="2026-10", now=at(2026, 12, 4))
     assert second.seq == 2 and Bulletin.objects.count() == 2
+
+
+def _xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_with_errors_reports_rows_and_a_gbk_csv_imports(world):
+    header = ["一级指标编号", "一级指标", "二级指标编号", "二级指标", "三级指标编号", "三级指标", "分值"]
+    data = _xlsx([header, ["Ⅰ-1", "理想信念教育", "Ⅱ-1", "学习", "Ⅲ-1", "学习", 2],
+                  ["Ⅰ-1", "理想信念教育", "Ⅱ-1", "学习", "Ⅲ-2", "制度", -1],
+                  ["Ⅰ-1", "理想信念教育", "Ⅱ-1", "学习", "Ⅲ-3", "x" * 300, 1]])
+    with pytest.raises(ImportErrors) as exc:
+        indicators_import(actor=world.office_admin, year=2026, upload=SimpleUploadedFile("i.xlsx", data))
+    assert {(r["row"], r["column"]) for r in exc.value.rows} == {(3, "分值"), (4, "三级指标")}
+    assert not IndicatorSystem.objects.exists()
+    system = indicators_import(actor=world.office_admin, year=2026,
+                               upload=SimpleUploadedFile("gbk.csv", INDICATORS_CSV.replace("Ⅰ", "I").replace("Ⅱ", "II")
+                                                         .replace("Ⅲ", "III").encode("gb18030")))
+    assert system.indicators.get(code="III-1").name == "干部群众全面深入学习"
+
+
+def test_an_oversized_import_file_is_413(world, settings):
+    from wenming.core.errors import PayloadTooLarge
+
+    settings.WENMING = {**settings.WENMING, "UPLOAD_MAX_BYTES": 100}
+    with pytest.raises(PayloadTooLarge):
+        indicators_import(actor=world.office_admin, year=2026, upload=upload("big.csv", INDICATORS_CSV))
