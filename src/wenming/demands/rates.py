@@ -232,6 +232,19 @@ def monthly_ranking(*, group: str, month: str, district_id: int | None = None, a
                                                       district_id=district_id, cfg=cfg)}
     for r in rows:
         r.previous_rank = before.get(r.unit_id)
+    return {"month": month, "group": group, "rows": rows, **_lists(rows, cfg), "config": cfg}
+
+
+def period_ranking(*, group: str, start: dt.date, end: dt.date, district_id: int | None = None,
+                   as_of=None) -> dict:
+    """The same table for any period [start, end) (no trend: there is no "month before")."""
+    cfg = DemandConfig.current()
+    rows = rates_table(group=group, start=start, end=end, as_of=as_of, district_id=district_id, cfg=cfg)
+    label = f"{start:%Y-%m-%d}至{end - dt.timedelta(days=1):%Y-%m-%d}"
+    return {"month": label, "group": group, "rows": rows, **_lists(rows, cfg), "config": cfg}
+
+
+def _lists(rows: list[Row], cfg: DemandConfig) -> dict:
     ranked = [r for r in rows if r.rank is not None]
     n = min(cfg.list_size, len(ranked) // 2)
     # ties share a place: everyone ranked within the top N is on the red list, and nobody who
@@ -239,7 +252,7 @@ def monthly_ranking(*, group: str, month: str, district_id: int | None = None, a
     red = [r for r in ranked if r.rank <= n]
     floor = min((r.score for r in red), default=None)
     black = [r for r in reversed(ranked) if r not in red and (floor is None or r.score < floor)][:n]
-    return {"month": month, "group": group, "rows": rows, "red": red, "black": black, "config": cfg}
+    return {"red": red, "black": black}
 
 
 def ranking_workbook(ranking: dict):

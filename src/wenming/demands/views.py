@@ -270,11 +270,31 @@ def _ranking_args(request):
     return group, month, district
 
 
+def _period(request):
+    """A custom period from ?start=&end= (both dates, end inclusive on the page), or None."""
+    import datetime as dt
+
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+        end = dt.date.fromisoformat(request.GET.get("end", "")) + dt.timedelta(days=1)
+    except ValueError:
+        return None
+    return (start, end) if start < end else None
+
+
+def _ranking_for(request):
+    group, month, district = _ranking_args(request)
+    period = _period(request)
+    if period:
+        return rates.period_ranking(group=group, start=period[0], end=period[1], district_id=district), period
+    return rates.monthly_ranking(group=group, month=month, district_id=district), None
+
+
 @login_required
 def rankings(request):
     _staff(request.user)
     group, month, district = _ranking_args(request)
-    ranking = rates.monthly_ranking(group=group, month=month, district_id=district)
+    ranking, period = _ranking_for(request)
     today = timezone.localdate()
     months = []
     y, m = today.year, today.month
@@ -283,7 +303,7 @@ def rankings(request):
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return render(request, "demands/rankings.html", {
         "r": ranking, "group": group, "month": month, "groups": rates.GROUPS, "months": months,
-        "labels": rates.RATE_LABELS})
+        "labels": rates.RATE_LABELS, "period": period, "query": request.GET.urlencode()})
 
 
 @login_required
@@ -291,9 +311,11 @@ def rankings_export(request):
     _staff(request.user)
     import io
 
-    group, month, district = _ranking_args(request)
+    group, _month, _district = _ranking_args(request)
+    ranking, period = _ranking_for(request)
     buf = io.BytesIO()
-    rates.ranking_workbook(rates.monthly_ranking(group=group, month=month, district_id=district)).save(buf)
+    rates.ranking_workbook(ranking).save(buf)
+    month = f"{period[0]:%Y%m%d}-{period[1]:%Y%m%d}" if period else ranking["month"]  # ASCII file name
     resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="demand-ranking-{group}-{month}.xlsx"'
     return resp

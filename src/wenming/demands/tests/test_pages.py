@@ -85,3 +85,16 @@ def test_rankings_export_is_excel(dw, walk):
     walk.to("closed")
     r = login(dw.leader).get("/demands/rankings/export/?group=department")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_rankings_for_any_period_and_its_export(dw, walk):
+    from django.utils import timezone
+
+    walk.to("closed")
+    today = timezone.localdate().isoformat()
+    c = login(dw.office_admin)
+    body = c.get(f"/demands/rankings/?group=department&start={today}&end={today}").content.decode()
+    assert f"{today}至{today}" in body and "区综合行政执法局" in body
+    r = c.get(f"/demands/rankings/export/?group=town&start={today}&end={today}")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert c.get("/demands/rankings/?start=2026-13-01&end=x").status_code == 200  # falls back to the month
