@@ -119,3 +119,15 @@ def test_a_key_of_another_district_is_refused(o3, call):
     api_key_issue(name="外区", district=other, actor=o3.gateway, raw_key="other-district-key-1")
     assert_error(call("post", "requests", "json", post_data(o3, api_key="other-district-key-1")), 403)
     assert nothing_written()
+
+
+@pytest.mark.parametrize("field", ["address_string", "first_name", "account_id", "attribute[station]", "lat"])
+def test_100_kb_values_are_refused_cleanly(o3, call, field):
+    a = call("post", "requests", "json", post_data(o3, **{field: "长" * 100_000}))
+    assert_error(a, 400)
+    assert nothing_written()
+
+
+def test_100_kb_query_values_are_refused_cleanly(o3, call):
+    assert_error(call("get", "requests", "json", {"service_request_id": "x" * 100_000}), 400)
+    assert_error(call("get", "requests", "json", {"service_code": "x" * 100_000}), 400)

@@ -116,3 +116,13 @@ def test_updates_filter_by_date(o3, call):
                                                                                         "in_progress"]
     xml = call("get", "servicerequestupdates", "xml")
     assert xml.xml.tag == "service_request_updates" and {c.tag for c in xml.xml} == {"request_update"}
+
+
+def test_the_list_costs_the_same_few_queries_for_many_requests(o3, call, django_assert_max_num_queries):
+    for i in range(6):
+        call("post", "requests", "json", post_data(o3))
+        call("post", "requests", "json", post_data(o3, service_code=o3.demand_code, description=f"诉求{i}"))
+    with django_assert_max_num_queries(6):
+        assert len(call("get", "requests", "json").data) == 12
+    with django_assert_max_num_queries(6):
+        call("get", "servicerequestupdates", "json")
