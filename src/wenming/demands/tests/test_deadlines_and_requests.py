@@ -195,3 +195,30 @@ def test_duplicate_window_is_configurable(dw, walk):
     assert list(possible_duplicates(demand=b)) == []
     assert list(possible_duplicates(demand=c)) == [a]
     assert Demand.objects.count() == 3
+
+
+def test_the_urging_job_is_registered_for_wenming_jobs():
+    from wenming.core.jobs import registered_jobs
+
+    assert registered_jobs()["urge-overdue-demands"] is urge_overdue_demands
+
+
+def test_a_failing_item_does_not_stop_the_job(dw, walk, monkeypatch):
+    from wenming.demands import tasks
+
+    for _ in range(2):
+        d = walk.to("accepted")
+        services.demand_assign(demand_id=d.pk, actor=dw.station_admin, departments=[dw.dept.pk],
+                               now=at(2025, 9, 24, 10))
+    real = tasks.assignment_auto_urge
+    calls = []
+
+    def flaky(*, assignment_id, now=None):
+        calls.append(assignment_id)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(assignment_id=assignment_id, now=now)
+
+    monkeypatch.setattr(tasks, "assignment_auto_urge", flaky)
+    assert tasks.urge_overdue_demands(now=at(2025, 9, 24, 13)) == 1
+    assert len(calls) == 2
