@@ -3,11 +3,11 @@
 NAV = {
     "volunteer": [(5, "我的志愿", "volunteers:me")],
     "leader": [(32, "志愿服务组织", "volunteers:orgs")],
-    "station_admin": [(30, "志愿者审核", "volunteers:review"),
+    "station_admin": [(30, "志愿者", "volunteers:people"),
                       (32, "志愿服务组织", "volunteers:orgs")],
-    "institute_admin": [(30, "志愿者审核", "volunteers:review"),
+    "institute_admin": [(30, "志愿者", "volunteers:people"),
                         (32, "志愿服务组织", "volunteers:orgs")],
-    "center_admin": [(30, "志愿者审核", "volunteers:review"),
+    "center_admin": [(30, "志愿者", "volunteers:people"),
                      (32, "志愿服务组织", "volunteers:orgs")],
     None: [(20, "志愿者注册", "volunteers:register"), (21, "证明查验", "volunteers:verify-form")],
 }

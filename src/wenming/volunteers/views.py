@@ -232,3 +232,50 @@ def org_review_act(request, pk):
     run_service(request, services.org_review, org_id=pk, actor=request.user, approve=approve,
                 note=request.POST.get("note", ""), success="已通过" if approve else "已退回")
     return redirect("volunteers:orgs")
+
+
+def _staff_only(request):
+    if not (request.user.is_superuser or services.can_review(request.user, None)):
+        raise NotFound()
+
+
+@login_required
+def people(request):
+    """Staff: find volunteers in scope by name or phone."""
+    from django.core.paginator import Paginator
+
+    from wenming.core.crypto import digest
+    from wenming.core.validators import mask_phone
+
+    _staff_only(request)
+    q = request.GET.get("q", "").strip()[:40]
+    qs = selectors.volunteer_list_for(user=request.user).select_related("node", "org").order_by("-total_hours", "id")
+    if q:
+        qs = qs.filter(phone_digest=digest(q)) if q.isdigit() and len(q) == 11 else qs.filter(name__contains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(v, mask_phone(v.phone), star_level(v.total_hours)) for v in page]
+    pending = selectors.pending_volunteers_for(user=request.user).count()
+    return render(request, "volunteers/people.html", {"page": page, "rows": rows, "q": q, "pending": pending})
+
+
+@login_required
+def person(request, pk):
+    """Staff: one volunteer's profile and records, with the correction form (冲正)."""
+    from wenming.core.validators import mask_id_number, mask_phone
+
+    _staff_only(request)
+    try:
+        v = selectors.volunteer_list_for(user=request.user).select_related("node", "org", "home_station").get(
+            pk=int(pk))
+    except (Volunteer.DoesNotExist, ValueError, OverflowError):
+        raise NotFound() from None
+    if request.method == "POST":
+        run_service(request, services.service_record_reverse, record_id=request.POST.get("record"),
+                    actor=request.user, reason=request.POST.get("reason", ""),
+                    corrected_hours=request.POST.get("corrected_hours") or None, success="已冲正，累计时长已更新")
+        return redirect("volunteers:person", pk=v.pk)
+    records = v.records.select_related("confirmed_by", "reversed_by").order_by("-served_on", "-id")[:200]
+    return render(request, "volunteers/person.html", {
+        "v": v, "phone": mask_phone(v.phone), "id_number": mask_id_number(v.id_number),
+        "stars": star_level(v.total_hours), "records": records,
+    })

@@ -157,3 +157,19 @@ def test_reverse_api(world, api):
     res = api(world.station_admin).post(f"/api/v1/service-records/{r.pk}/reverse/", {"reason": 5 * "x" * 100000},
                                         format="json")
     assert res.status_code == 400
+
+
+def test_staff_pages_find_a_volunteer_and_correct_a_record(world, client):
+    r = credit(world, world.vol1, 3, 7)
+    client.force_login(world.station_admin)
+    assert "王芳" in client.get("/volunteers/people/?q=王").content.decode()
+    assert "王芳" in client.get("/volunteers/people/?q=13900000001").content.decode()
+    page = client.get(f"/volunteers/people/{world.vol1.pk}/").content.decode()
+    assert "敬老院慰问" in page and "13900000001" not in page
+    client.post(f"/volunteers/people/{world.vol1.pk}/", {"record": r.pk, "reason": "登记错误", "corrected_hours": "2"})
+    assert total(world.vol1) == Decimal("2.0")
+    client.post(f"/volunteers/people/{world.vol1.pk}/", {"record": r.pk, "reason": "again"})
+    assert total(world.vol1) == Decimal("2.0")
+    assert client.get(f"/volunteers/people/{world.vol3.pk}/").status_code == 404  # another town
+    client.force_login(world.volunteer_user)
+    assert client.get("/volunteers/people/").status_code == 404
