@@ -342,3 +342,49 @@ class OrgReviewApi(APIView):
         org = services.org_review(org_id=pk, actor=request.user, approve=s.validated_data["approve"],
                                   note=s.validated_data["note"])
         return Response(OrgOut(org).data)
+
+
+class MemberIn(serializers.Serializer):
+    volunteer = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class TransferIn(serializers.Serializer):
+    org = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class MembershipOut(serializers.Serializer):
+    kind = serializers.CharField()
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    org = serializers.IntegerField(source="org_id", allow_null=True)
+    joined_at = serializers.DateTimeField()
+    left_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+
+
+class TeamMemberAddApi(APIView):
+    @extend_schema(request=MemberIn, responses={201: MembershipOut})
+    def post(self, request, pk):
+        s = MemberIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        m = services.team_member_add(actor=request.user, team_id=pk, volunteer_id=s.validated_data["volunteer"],
+                                     note=s.validated_data["note"])
+        return Response(MembershipOut(m).data, status=201)
+
+
+class TeamMemberRemoveApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, pk, volunteer_id):
+        services.team_member_remove(actor=request.user, team_id=pk, volunteer_id=volunteer_id)
+        return Response(status=204)
+
+
+class VolunteerTransferApi(APIView):
+    @extend_schema(request=TransferIn, responses=MembershipOut(many=True))
+    def post(self, request, pk):
+        s = TransferIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = services.volunteer_transfer(actor=request.user, volunteer_id=pk, org_id=s.validated_data["org"],
+                                        note=s.validated_data["note"])
+        return Response(MembershipOut(v.memberships.all(), many=True).data)

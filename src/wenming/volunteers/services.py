@@ -380,3 +380,82 @@ def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
         raise TransitionRefused("该组织已审核", code="already_reviewed")
     org.refresh_from_db()
     return org
+
+
+# --- membership actions with an actor (API and pages) ---------------------------------------------
+
+def _team_for(actor, team_id) -> Team:
+    try:
+        team = Team.objects.select_related("station__node").get(pk=int(team_id))
+    except (Team.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not (in_scope(actor, team.station.node) or team.leader_id == actor.pk
+            or team.members.filter(user=actor).exists()):
+        raise NotFound()
+    return team
+
+
+def _volunteer_in_scope(actor, volunteer_id) -> Volunteer:
+    try:
+        volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
+    except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not (in_scope(actor, volunteer.node) or volunteer.user_id == actor.pk):
+        raise NotFound()
+    return volunteer
+
+
+def _manages_team(actor, team: Team) -> bool:
+    return bool(actor.is_superuser or team.leader_id == actor.pk
+                or (actor.role in DISPATCHER_ROLES and in_scope(actor, team.station.node)))
+
+
+@transaction.atomic
+def team_member_add(*, actor, team_id, volunteer_id, note: str = "") -> Membership:
+    """The team's leader or an admin over its station adds an approved volunteer."""
+    team = _team_for(actor, team_id)
+    if not _manages_team(actor, team):
+        raise ActionForbidden("只有队长或管理员可以添加队员", code="not_team_manager")
+    try:
+        volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
+    except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    # an admin adds volunteers of their subtree; a leader, any volunteer of the team's district
+    district_id = team.station.node.district_id or team.station.node_id
+    if not (in_scope(actor, volunteer.node) or (team.leader_id == actor.pk and volunteer.district_id == district_id)):
+        raise NotFound()
+    if volunteer.status != Volunteer.Status.APPROVED:
+        raise TransitionRefused("志愿者尚未通过审核", code="not_approved")
+    return team_join(volunteer=volunteer, team=team, note=(note or "")[:200])
+
+
+@transaction.atomic
+def team_member_remove(*, actor, team_id, volunteer_id, note: str = "") -> None:
+    """A volunteer leaves a team, or its leader/an admin removes them; the membership is closed, kept."""
+    team = _team_for(actor, team_id)
+    try:
+        volunteer = team.members.get(pk=int(volunteer_id))
+    except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("不是该队队员") from None
+    if not (volunteer.user_id == actor.pk or _manages_team(actor, team)):
+        raise ActionForbidden("只有本人、队长或管理员可以操作", code="not_team_manager")
+    team_leave(volunteer=volunteer, team=team, note=(note or "")[:200])
+
+
+@transaction.atomic
+def volunteer_transfer(*, actor, volunteer_id, org_id, note: str = "") -> Volunteer:
+    """An admin moves a volunteer to another organisation (or none); the history is kept."""
+    volunteer = _volunteer_in_scope(actor, volunteer_id)
+    if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
+        raise ActionForbidden("只有实践站、所、中心管理员可以办理转移", code="not_reviewer")
+    org = None
+    if org_id not in (None, ""):
+        try:
+            org = VolunteerOrg.objects.select_related("node").get(pk=int(org_id), status=VolunteerOrg.Status.APPROVED)
+        except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
+            raise InvalidInput("组织不存在或未通过审核", errors={"org": ["组织不存在或未通过审核"]}) from None
+        if (org.node.district_id or org.node_id) != volunteer.district_id:
+            raise InvalidInput("只能转入本区县的组织", errors={"org": ["只能转入本区县的组织"]})
+    if org is not None and volunteer.org_id == org.pk:
+        raise TransitionRefused("已在该组织", code="already_member")
+    return org_transfer(volunteer=volunteer, org=org, note=(note or "")[:200])

@@ -278,4 +278,23 @@ def person(request, pk):
     return render(request, "volunteers/person.html", {
         "v": v, "phone": mask_phone(v.phone), "id_number": mask_id_number(v.id_number),
         "stars": star_level(v.total_hours), "records": records,
+        "orgs": selectors.org_list_for(user=request.user).filter(status="approved").order_by("name")[:500],
+        "memberships": v.memberships.select_related("org", "team").order_by("joined_at", "id"),
     })
+
+
+@login_required
+@require_POST
+def transfer(request, pk):
+    run_service(request, services.volunteer_transfer, actor=request.user, volunteer_id=pk,
+                org_id=request.POST.get("org") or None, note=request.POST.get("note", ""), success="已办理转移")
+    return redirect("volunteers:person", pk=pk)
+
+
+@login_required
+@require_POST
+def team_leave_view(request, team_pk):
+    volunteer = selectors.volunteer_of(request.user)
+    run_service(request, services.team_member_remove, actor=request.user, team_id=team_pk,
+                volunteer_id=volunteer.pk if volunteer else None, note="本人退出", success="已退出队伍")
+    return redirect("volunteers:me")
