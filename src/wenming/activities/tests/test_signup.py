@@ -137,3 +137,28 @@ def test_calendar_and_detail_pages(world, future, client):
     assert client.get("/activities/new/").status_code == 200
     client.force_login(world.station_admin_b)
     assert client.get(f"/activities/{future.pk}/attendance/").status_code == 404
+
+
+def test_the_calendar_api_is_scoped(world, future, api):
+    from wenming.regions.choices import NodeKind
+    from wenming.regions.services import node_create
+
+    assert [a["id"] for a in api(world.volunteer_user).get("/api/v1/activities/").json()["results"]] == [future.pk]
+    assert [a["id"] for a in api(world.citizen_b).get("/api/v1/activities/").json()["results"]] == [future.pk]
+    assert api(world.station_admin_b).get("/api/v1/activities/").json()["results"] == []  # another town's station
+    assert api(world.station_admin_b).get(f"/api/v1/activities/{future.pk}/").status_code == 404
+    other = node_create(name="恩阳区", kind=NodeKind.DISTRICT)
+    far = user_create(username="far_citizen", password="Wenming@2026", role=Role.CITIZEN, node=other)
+    assert api(far).get("/api/v1/activities/").json()["results"] == []
+    assert api(far).get(f"/api/v1/activities/{future.pk}/").status_code == 404
+    assert api().get("/api/v1/activities/").status_code == 401
+    assert api(world.volunteer_user).get("/api/v1/activities/?kind=culture").json()["results"] == []
+
+
+def test_the_calendar_page_query_count_does_not_grow_with_activities(world, publish, client, django_assert_max_num_queries):
+    now = timezone.now()
+    for i in range(15):
+        publish(title=f"活动{i}", starts_at=now + timedelta(days=1, hours=i), ends_at=now + timedelta(days=1, hours=i + 1))
+    client.force_login(world.volunteer_user)
+    with django_assert_max_num_queries(12):
+        assert client.get("/activities/").status_code == 200
