@@ -212,7 +212,9 @@ def rates_table(*, group: str, start, end, as_of=None, district_id: int | None =
     ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, r.name))
     for r in ranked:  # ties share a rank (1, 2, 2, 4)
         r.rank = 1 + sum(1 for other in ranked if other.score > r.score)
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.name))
+    # ranked first; then units with too few records to rank; units with nothing at all last
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0,
+                                       not (r.rates["counts"]["collected"] or r.rates["counts"]["assigned"]), r.name))
 
 
 def _prefix(path: str, depth: int) -> str | None:
