@@ -66,11 +66,14 @@ def list_query(params) -> ListQuery:
         query.start = when(params["start_date"], "start_date")
     if params.get("end_date"):
         query.end = when(params["end_date"], "end_date", end_of_day=True)
-    status = text(params, "status", max_length=20).lower()
-    if status:
-        if status not in ("open", "closed"):
-            raise bad("status must be open or closed")
-        query.status = status
+    # "can be declared multiple times, comma delimited": status=open,closed
+    status = ",".join(params.getlist("status")) if hasattr(params, "getlist") else params.get("status", "")
+    if len(status) > 40:
+        raise bad("status must be open or closed")
+    wanted = sorted({x.strip().lower() for x in status.split(",") if x.strip()})
+    if any(x not in ("open", "closed") for x in wanted):
+        raise bad("status must be open or closed")
+    query.statuses = wanted or None
     if params.get("page"):
         query.page = _int(params["page"], "page", low=1, high=100000)
     if params.get("page_size"):

@@ -38,11 +38,12 @@ def jurisdiction_district() -> Node | None:
     return (districts.filter(code=code).first() if code else None) or districts.first()
 
 
-def check_jurisdiction(value: str | None, *, status: int = 404) -> Node:
-    """The district for `jurisdiction_id` (optional: this endpoint serves one jurisdiction)."""
+def check_jurisdiction(value: str | None) -> Node:
+    """The district for `jurisdiction_id`: optional, as this endpoint serves one jurisdiction;
+    any other value is a 404 on every call (GeoReport v2 "jurisdiction_id was not found")."""
     district = jurisdiction_district()
     if value not in (None, "") and value != settings.OPEN311["JURISDICTION_ID"]:
-        raise Open311Error(status, f"jurisdiction_id was not found: {value}")
+        raise Open311Error(404, f"jurisdiction_id was not found: {value}")
     if district is None:
         raise not_found("jurisdiction has no district configured")
     return district
@@ -257,7 +258,7 @@ class ListQuery:
     service_codes: list[str] | None = None
     start: datetime | None = None
     end: datetime | None = None
-    status: str | None = None
+    statuses: list[str] | None = None
     page: int | None = None
     page_size: int | None = None
 
@@ -288,10 +289,10 @@ def request_list(district: Node, query: ListQuery) -> list[dict]:
     qs = qs.filter(requested_at__gte=start, requested_at__lte=end)
     if query.service_codes:
         qs = qs.filter(service_code__in=query.service_codes)
-    if query.status:
+    if query.statuses and set(query.statuses) != {statuses.OPEN, statuses.CLOSED}:
         is_open = (Q(kind="order", order__status__in=statuses.ORDER_OPEN)
                    | Q(kind="demand", demand__status__in=statuses.DEMAND_OPEN))
-        qs = qs.filter(is_open if query.status == statuses.OPEN else ~is_open)
+        qs = qs.filter(is_open if query.statuses == [statuses.OPEN] else ~is_open)
     qs = qs.order_by("-requested_at", "-id")
     if query.page or query.page_size:
         size = query.page_size or 100

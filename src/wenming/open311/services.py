@@ -209,13 +209,10 @@ def _file_demand(key: ApiKey, service, district, data: RequestInput):
 @transaction.atomic
 def request_file(*, key: ApiKey, data: RequestInput) -> Open311Request:
     """POST requests: the request becomes an order or a demand and follows the normal flow."""
-    district = selectors.check_jurisdiction(data.jurisdiction_id, status=400)
+    district = selectors.check_jurisdiction(data.jurisdiction_id)
     if key.district_id != district.pk:
         raise Open311Error(403, "api_key is not valid for this jurisdiction")
-    try:
-        service = selectors.service_get(data.service_code)
-    except Open311Error as exc:
-        raise bad(exc.description) from None
+    service = selectors.service_get(data.service_code)  # GeoReport v2: an unknown code is a 404
     attrs = _check_attributes(service, district, data)
     try:
         if service.kind == "order":

@@ -71,7 +71,7 @@ def service_definition(request, fmt, code):
 @open311(methods=("GET", "POST"))
 def requests(request, fmt):
     if request.method == "POST":
-        district = selectors.check_jurisdiction(request.POST.get("jurisdiction_id"), status=400)
+        district = selectors.check_jurisdiction(request.POST.get("jurisdiction_id"))
         key = services.api_key_authenticate(request.POST.get("api_key", ""), district=district)
         req = services.request_file(key=key, data=parsing.request_input(request.POST))
         return formats.respond(fmt, services.request_receipt(req), kind="requests", status=201)

@@ -60,6 +60,9 @@ def test_status_filter(three, call, fmt):
     a, b, c = three
     assert ids(call("get", "requests", fmt, {"status": "open"})) == [a]
     assert ids(call("get", "requests", fmt, {"status": "closed"})) == [b]
+    assert ids(call("get", "requests", fmt, {"status": "open,closed"})) == [a, b]
+    assert ids(call("get", "requests", fmt, {"status": ["open", "closed"]})) == [a, b]
+    assert ids(call("get", "requests", fmt, {"status": "OPEN"})) == [a]
     row = call("get", "requests", fmt, {"status": "closed"}).items()[0]
     assert row["status_notes"] == "已取消：群众已自行解决"
 
