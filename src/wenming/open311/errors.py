@@ -2,10 +2,11 @@
 
 
 class Open311Error(Exception):
-    def __init__(self, code: int, description: str):
+    def __init__(self, code: int, description: str, *, retry_after: int | None = None):
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after  # seconds, for 429
 
 
 def bad(description: str) -> Open311Error:

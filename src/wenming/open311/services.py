@@ -93,7 +93,8 @@ def throttle(identity: str, *, keyed: bool) -> None:
         cache.set(bucket, 1, timeout=period + 1)
         used = 1
     if used > count:
-        raise Open311Error(429, f"rate limit exceeded: {settings.OPEN311['KEY_RATE' if keyed else 'ANON_RATE']}")
+        raise Open311Error(429, f"rate limit exceeded: {settings.OPEN311['KEY_RATE' if keyed else 'ANON_RATE']}",
+                           retry_after=max(1, int(period - time.time() % period)))
 
 
 def throttle_identity(raw_key: str, remote_addr: str) -> tuple[str, bool]:

@@ -34,6 +34,8 @@ def open311(methods=("GET",)):
                 response = formats.error(fmt, exc.code, exc.description)
                 if exc.code == 405:
                     response["Allow"] = ", ".join(methods)
+                if exc.retry_after:
+                    response["Retry-After"] = str(exc.retry_after)
                 return response
 
         return wrapper

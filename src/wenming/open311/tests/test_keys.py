@@ -38,6 +38,7 @@ def test_calls_over_the_rate_get_429(o3, call, settings):
     assert call("post", "requests", "json", post_data(o3)).status == 201
     a = call("post", "requests", "xml", post_data(o3))
     assert a.status == 429 and a.xml.find("error/code").text == "429"
+    assert 1 <= int(a.response["Retry-After"]) <= 60
     # keyless reads have their own, per-address budget
     assert [call("get", "services", "json").status for _ in range(4)] == [200, 200, 200, 429]
 
