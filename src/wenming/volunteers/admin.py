@@ -29,9 +29,13 @@ class VolunteerOrgAdmin(ScopedAdmin):
     scope_path_field = "node__path"
     view_roles = ADMINS
     edit_roles = ADMINS
-    list_display = ("name", "node", "contact_name")
+    list_display = ("name", "node", "contact_name", "status")
+    list_filter = ("status",)
     search_fields = ("name",)
-    raw_id_fields = ("node",)
+    raw_id_fields = ("node", "applicant", "reviewed_by")
+    filter_horizontal = ("service_areas",)
+    # review goes through the organisations page (services.org_review), not a field edit
+    readonly_fields = ("status", "applicant", "reviewed_by", "reviewed_at", "review_note")
     exclude = ("contact_phone",)
 
 

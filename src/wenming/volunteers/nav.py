@@ -2,6 +2,7 @@
 
 NAV = {
     "volunteer": [(5, "我的志愿", "volunteers:me")],
+    "citizen": [(40, "志愿服务", "volunteers:me")],
     "leader": [(32, "志愿服务组织", "volunteers:orgs")],
     "station_admin": [(30, "志愿者", "volunteers:people"),
                       (32, "志愿服务组织", "volunteers:orgs")],
