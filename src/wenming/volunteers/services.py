@@ -229,8 +229,13 @@ def volunteer_register(*, actor, data: Registration) -> Volunteer:
         phone = validate_phone_or_error(data.phone)
         if User.objects.filter(username=phone).exists():
             raise InvalidInput("该手机号已注册账号，请直接登录", errors={"phone": ["该手机号已注册账号，请直接登录"]})
-        user = user_create(username=phone, password=data.password, role=Role.VOLUNTEER, node=station.node,
-                           full_name=(data.name or "").strip()[:40], phone=phone)
+        try:
+            with transaction.atomic():
+                user = user_create(username=phone, password=data.password, role=Role.VOLUNTEER, node=station.node,
+                                   full_name=(data.name or "").strip()[:40], phone=phone)
+        except IntegrityError:  # the same phone registering twice at once
+            raise InvalidInput("该手机号已注册账号，请直接登录",
+                               errors={"phone": ["该手机号已注册账号，请直接登录"]}) from None
     volunteer = volunteer_create(name=data.name, phone=data.phone, node=station.node, id_number=data.id_number,
                                  user=user)
     volunteer.status = Volunteer.Status.PENDING
