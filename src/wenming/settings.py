@@ -164,7 +164,8 @@ SPECTACULAR_SETTINGS = {
                             "RecordKindEnum": "wenming.volunteers.models.ServiceRecord.Kind",
                             "ActivityStatusEnum": "wenming.activities.choices.ActivityStatus",
                             "SignupStatusEnum": "wenming.activities.choices.SignupStatus",
-                            "ReviewStatusEnum": "wenming.volunteers.models.Volunteer.Status"},
+                            "ReviewStatusEnum": "wenming.volunteers.models.Volunteer.Status",
+                            "HonourCategoryEnum": "wenming.activities.models.Honour.Category"},
 }
 
 # Business settings an operator may change.

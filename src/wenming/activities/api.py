@@ -1,12 +1,15 @@
 """One thin endpoint per action on activities."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wenming.activities import selectors, services
+from wenming.activities import honours, selectors, services
+from wenming.activities.models import Honour
 from wenming.activities.serializers import (
     ActivityOut,
     ConfirmIn,
@@ -15,7 +18,9 @@ from wenming.activities.serializers import (
     ScanIn,
     SignupOut,
 )
-from wenming.core.errors import ActionForbidden
+from wenming.core.errors import ActionForbidden, InvalidInput
+from wenming.regions.choices import DISPATCHER_ROLES
+from wenming.regions.models import Node
 
 
 def _parse(cls, request):
@@ -111,3 +116,101 @@ class QrApi(APIView):
             "checkout_url": request.build_absolute_uri(
                 reverse("activities:scan") + f"?t={services.qr_token(activity, 'out')}"),
         })
+
+
+# --- honours --------------------------------------------------------------------------------------
+
+class HonourOut(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Honour
+        fields = ["id", "year", "category", "category_label", "title", "summary", "status", "status_label",
+                  "volunteer", "org", "team", "review_note", "published_at"]
+
+
+class HonourCandidateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+    activities = serializers.IntegerField(required=False)
+    orders = serializers.IntegerField(required=False)
+    rating = serializers.FloatField(required=False, allow_null=True)
+
+
+class NominateIn(serializers.Serializer):
+    year = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=Honour.Category.choices)
+    target = serializers.IntegerField()
+    summary = serializers.CharField(allow_blank=True, max_length=5000)
+
+
+class HonourReviewIn(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+def _year(request) -> int:
+    raw = request.query_params.get("year", "")
+    return int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+
+
+class HonourCandidatesApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("category", str,
+                                                                                 description="volunteer/org/project")],
+                   responses=HonourCandidateOut(many=True))
+    def get(self, request):
+        if not (request.user.is_superuser or request.user.role in DISPATCHER_ROLES):
+            raise ActionForbidden("只有实践站、所、中心管理员可以查看候选名单")
+        rows = honours.candidates(user=request.user, year=_year(request),
+                                  category=request.query_params.get("category", "volunteer"))
+        return Response(HonourCandidateOut(rows, many=True).data)
+
+
+class HonourListCreateApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=HonourOut(many=True))
+    def get(self, request):
+        return Response(HonourOut(honours.honour_list_for(user=request.user).filter(year=_year(request)),
+                                  many=True).data)
+
+    @extend_schema(request=NominateIn, responses={201: HonourOut})
+    def post(self, request):
+        d = _parse(NominateIn, request)
+        h = honours.honour_nominate(actor=request.user, year=d["year"], category=d["category"], target_id=d["target"],
+                                    summary=d["summary"])
+        return Response(HonourOut(h).data, status=201)
+
+
+class HonourReviewApi(APIView):
+    @extend_schema(request=HonourReviewIn, responses=HonourOut)
+    def post(self, request, pk):
+        d = _parse(HonourReviewIn, request)
+        return Response(HonourOut(honours.honour_review(actor=request.user, honour_id=pk, approve=d["approve"],
+                                                        note=d["note"])).data)
+
+
+class HonourPublishApi(APIView):
+    @extend_schema(request=inline_serializer("HonourPublishIn", {"year": serializers.IntegerField()}),
+                   responses=inline_serializer("HonourPublishOut", {"published": serializers.IntegerField()}))
+    def post(self, request):
+        year = request.data.get("year") if isinstance(request.data, dict) else None
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise InvalidInput("年度无效", errors={"year": ["年度无效"]})
+        return Response({"published": honours.honours_publish(actor=request.user, year=year)})
+
+
+class HonourRollApi(APIView):
+    """Public: the published honours of a district and year."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("district", int)],
+                   responses=HonourOut(many=True))
+    def get(self, request):
+        raw = request.query_params.get("district", "")
+        district_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        if district_id is None:
+            district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
+        return Response(HonourOut(honours.honour_roll(district_id=district_id, year=_year(request)), many=True).data)

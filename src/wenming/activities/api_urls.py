@@ -7,6 +7,11 @@ from wenming.activities import api
 urlpatterns: list = [
     path("activities/", api.ActivityListCreateApi.as_view(), name="activities"),
     path("activities/scan/", api.ScanApi.as_view(), name="activity-scan"),
+    path("honours/", api.HonourListCreateApi.as_view(), name="honours"),
+    path("honours/candidates/", api.HonourCandidatesApi.as_view(), name="honour-candidates"),
+    path("honours/publish/", api.HonourPublishApi.as_view(), name="honours-publish"),
+    path("honours/roll/", api.HonourRollApi.as_view(), name="honour-roll"),
+    path("honours/<int:pk>/review/", api.HonourReviewApi.as_view(), name="honour-review"),
     path("activities/<int:pk>/", api.ActivityDetailApi.as_view(), name="activity-detail"),
     path("activities/<int:pk>/cancel/", api.ActivityCancelApi.as_view(), name="activity-cancel"),
     path("activities/<int:pk>/signup/", api.SignupApi.as_view(), name="activity-signup"),

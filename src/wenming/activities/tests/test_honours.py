@@ -86,3 +86,25 @@ def test_honours_page(world, client):
     assert Honour.objects.filter(volunteer=world.vol1).exists()
     client.force_login(world.volunteer_user)
     assert client.get("/activities/honours/").status_code == 404
+
+
+def test_honours_api(world, api):
+    serve(world, world.vol1, [8] * 8)
+    rows = api(world.station_admin).get(f"/api/v1/honours/candidates/?year={YEAR}&category=volunteer").json()
+    assert [r["name"] for r in rows] == ["王芳"]
+    assert api(world.volunteer_user).get("/api/v1/honours/candidates/").status_code == 403
+    res = api(world.station_admin).post("/api/v1/honours/", {"year": YEAR, "category": "volunteer",
+                                                            "target": world.vol1.pk, "summary": "服务64小时"},
+                                        format="json")
+    assert res.status_code == 201, res.content
+    hid = res.json()["id"]
+    assert api(world.station_admin).post(f"/api/v1/honours/{hid}/review/", {"approve": True},
+                                         format="json").status_code == 403
+    assert api(world.office_admin).post(f"/api/v1/honours/{hid}/review/", {"approve": True},
+                                        format="json").status_code == 200
+    assert api().get(f"/api/v1/honours/roll/?year={YEAR}").json() == []
+    assert api(world.office_admin).post("/api/v1/honours/publish/", {"year": YEAR}, format="json").json() == {
+        "published": 1}
+    assert api(world.office_admin).post("/api/v1/honours/publish/", {"year": "x"}, format="json").status_code == 400
+    roll = api().get(f"/api/v1/honours/roll/?year={YEAR}").json()
+    assert [(h["title"], h["status"]) for h in roll] == [("王芳", "published")]
