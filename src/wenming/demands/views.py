@@ -24,6 +24,14 @@ PROGRESS = [("received", "登记"), ("accepted", "受理"), ("assigned", "派单
 ORDER = [s for s, _ in PROGRESS]
 
 
+def _int_or_none(value):
+    try:
+        out = int(value)
+    except (TypeError, ValueError):
+        return None
+    return out if -(2**63) < out < 2**63 else None
+
+
 def _progress(demand):
     reached = ORDER.index(demand.status) if demand.status in ORDER else -1
     return [(label, i <= reached) for i, (_, label) in enumerate(PROGRESS)]
@@ -108,7 +116,11 @@ def household(request, pk):
             from django.db import transaction
 
             with transaction.atomic():
-                visit = services.visit_record(actor=request.user, household_id=h.pk, note=request.POST.get("note", ""))
+                # "another demand from this visit" keeps the visit just recorded instead of adding one
+                visit = h.visits.filter(pk=_int_or_none(request.POST.get("visit")), cadre=request.user).first()
+                if visit is None:
+                    visit = services.visit_record(actor=request.user, household_id=h.pk,
+                                                  note=request.POST.get("note", ""))
                 demand = None
                 if request.POST.get("description", "").strip():
                     demand = _record_from_post(request, channel=Channel.VISIT, household=h, visit=visit)
@@ -118,8 +130,9 @@ def household(request, pk):
             messages.error(request, exc.message)
         else:
             messages.success(request, f"走访已登记{'，诉求编号 ' + demand.number if demand else ''}")
-            return redirect("demands:household", pk=h.pk)
-    return render(request, "demands/household.html", {
+            return redirect(f"{reverse('demands:household', args=[h.pk])}?visit={visit.pk}")
+    current = h.visits.filter(pk=_int_or_none(request.GET.get("visit")), cadre=request.user).first()
+    return render(request, "demands/household.html", {"current_visit": current,
         "h": h, "visits": h.visits.order_by("-at")[:10], "demands": h.demands.select_related("category")[:20],
         "categories": selectors.category_list(), "errors": errors, "data": data})
 

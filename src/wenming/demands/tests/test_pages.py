@@ -98,3 +98,19 @@ def test_rankings_for_any_period_and_its_export(dw, walk):
     r = c.get(f"/demands/rankings/export/?group=town&start={today}&end={today}")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert c.get("/demands/rankings/?start=2026-13-01&end=x").status_code == 200  # falls back to the month
+
+
+def test_several_demands_from_one_visit(dw):
+    c = login(dw.cadre)
+    r = c.post(f"/demands/households/{dw.household.pk}/", {"note": "上门", "category": dw.cat_stall.pk,
+                                                           "description": "门口摆摊"})
+    visit = dw.household.visits.get()
+    assert r["Location"].endswith(f"?visit={visit.pk}")
+    assert "本次走访还有诉求" in c.get(r["Location"]).content.decode()
+    c.post(f"/demands/households/{dw.household.pk}/", {"visit": visit.pk, "category": dw.cat_parking.pk,
+                                                       "description": "车辆乱停"})
+    assert dw.household.visits.count() == 1 and visit.demands.count() == 2
+    # a visit id that is not this cadre's starts a new visit rather than borrowing it
+    c2 = login(dw.cadre_b)
+    c2.post(f"/demands/households/{dw.household_b.pk}/", {"visit": visit.pk, "note": "走访"})
+    assert visit.demands.count() == 2 and dw.household_b.visits.count() == 1
