@@ -117,6 +117,10 @@ def test_volunteer_registers_serves_and_gets_a_verified_certificate(world, live_
     phone.click("button:has-text('出具证明')")
     phone.wait_for_selector("[data-testid=cert-code]")
     browser_page.screenshot(phone, "v9-certificate-phone")
+    with phone.expect_download() as download:
+        phone.click("[data-testid=pdf-link]")
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"/FontFile" in pdf
     verify_url = phone.locator("[data-testid=verify-link]").get_attribute("href")
     visitor = browser_page("phone")
     visitor.goto(verify_url)

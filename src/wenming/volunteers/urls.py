@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("me/", views.me, name="me"),
     path("certificates/new/", views.certificate_new, name="certificate-new"),
     path("certificates/<str:code>/", views.certificate, name="certificate"),
+    path("certificates/<str:code>/pdf/", views.certificate_pdf_view, name="certificate-pdf"),
     path("certificates/<str:code>/revoke/", views.certificate_revoke_view, name="certificate-revoke"),
     path("verify/", views.verify, name="verify-form"),
     path("verify/<str:code>/", views.verify, name="verify"),

@@ -298,3 +298,21 @@ def team_leave_view(request, team_pk):
     run_service(request, services.team_member_remove, actor=request.user, team_id=team_pk,
                 volunteer_id=volunteer.pk if volunteer else None, note="本人退出", success="已退出队伍")
     return redirect("volunteers:me")
+
+
+@login_required
+def certificate_pdf_view(request, code):
+    from django.http import HttpResponse
+
+    from wenming.volunteers.certificate_pdf import FontMissing, certificate_pdf
+
+    cert = _own_certificate(request, code)
+    verify_url = request.build_absolute_uri(f"/volunteers/verify/{cert.code}/")
+    try:
+        data = certificate_pdf(cert, verify_url=verify_url)
+    except FontMissing:
+        messages.error(request, "服务器未安装中文字体，暂不能生成PDF，请使用“打印 / 保存为PDF”。")
+        return redirect("volunteers:certificate", code=cert.code)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename=certificate-{cert.code}.pdf"
+    return response

@@ -120,3 +120,28 @@ def test_certificate_pages(served, client):
     # another volunteer cannot open someone else's certificate page
     client.force_login(served.citizen)
     assert client.get(f"/volunteers/certificates/{cert.code}/").status_code == 404
+
+
+def test_the_pdf_embeds_a_chinese_font_and_the_code(served, client):
+    from pathlib import Path
+
+    from wenming.volunteers.certificate_pdf import DEFAULT_FONT
+
+    if not Path(DEFAULT_FONT).is_file():
+        pytest.skip("fonts-noto-cjk is not installed")
+    cert = certificate_issue(actor=served.volunteer_user, disclose=["records"])
+    client.force_login(served.volunteer_user)
+    res = client.get(f"/volunteers/certificates/{cert.code}/pdf/")
+    assert res.status_code == 200 and res["Content-Type"] == "application/pdf"
+    assert res.content.startswith(b"%PDF-") and b"/FontFile" in res.content
+    assert cert.code in res["Content-Disposition"]
+    client.force_login(served.citizen)
+    assert client.get(f"/volunteers/certificates/{cert.code}/pdf/").status_code == 404
+
+
+def test_without_the_font_the_page_says_so(served, client, monkeypatch):
+    monkeypatch.setenv("WENMING_CJK_FONT", "/nonexistent/font.ttc")
+    cert = certificate_issue(actor=served.volunteer_user, disclose=[])
+    client.force_login(served.volunteer_user)
+    res = client.get(f"/volunteers/certificates/{cert.code}/pdf/", follow=True)
+    assert "未安装中文字体" in res.content.decode()
