@@ -206,3 +206,11 @@ def test_json_lists_are_arrays_even_with_one_item(o3, call):
     a = call("get", "requests", "json")
     assert isinstance(a.data, list) and len(a.data) == 1
     assert json.loads(a.body)[0]["service_request_id"]
+
+
+def test_markup_in_text_is_escaped_in_xml_and_read_back_verbatim(o3, call):
+    text = "门口 <b>积水</b> & \"深\" 'ok' ]]>"
+    rid = call("post", "requests", "json", post_data(o3, description=text)).data[0]["service_request_id"]
+    a = call("get", f"requests/{rid}", "xml")
+    assert a.xml.find("request/description").text == text
+    assert "<b>" not in a.body and "None" not in a.body
