@@ -222,3 +222,9 @@ def test_a_failing_item_does_not_stop_the_job(dw, walk, monkeypatch):
     monkeypatch.setattr(tasks, "assignment_auto_urge", flaky)
     assert tasks.urge_overdue_demands(now=at(2025, 9, 24, 13)) == 1
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_year_without_a_holiday_calendar_falls_back_to_weekends_not_a_crash():
+    # late January 2027: whatever the package knows, Friday 16:00 + 2 office hours is Monday 10:00
+    assert add_workhours(at(2027, 1, 29, 16), 2) == at(2027, 2, 1, 10)
