@@ -118,7 +118,8 @@ class Story:
         roll = rng.random()
         if roll < 0.4:
             cadre = rng.choice(cadres)
-            household = Household.objects.filter(cadre=cadre).order_by("?").first()
+            mine = list(Household.objects.filter(cadre=cadre).order_by("id").values_list("pk", flat=True))
+            household = Household.objects.get(pk=rng.choice(mine)) if mine else None
             if household:
                 by, channel, village = cadre, "visit", next((v for v in self.region.villages
                                                             if v.node.pk == household.node_id), village)
