@@ -122,10 +122,9 @@ def _as_open311(exc: DomainError) -> Open311Error:
 
 def _check_attributes(service, district, data: RequestInput) -> dict[str, str]:
     """Attributes against the service definition: required present, list values known, types right."""
+    # codes the definition does not name are ignored: FixMyStreet-style clients send extras of
+    # their own (title, report_url …) and a request must not fail for them
     known = {a["code"]: a for a in selectors.service_attributes(service, district)}
-    for code in data.attributes:
-        if code not in known:
-            raise bad(f"attribute[{code}] is not an attribute of {service.code}")
     values = {}
     for code, attribute in known.items():
         given = data.attributes.get(code, [])

@@ -214,3 +214,9 @@ def test_markup_in_text_is_escaped_in_xml_and_read_back_verbatim(o3, call):
     a = call("get", f"requests/{rid}", "xml")
     assert a.xml.find("request/description").text == text
     assert "<b>" not in a.body and "None" not in a.body
+
+
+def test_attributes_the_definition_does_not_name_are_ignored(o3, call):
+    a = call("post", "requests", "json", post_data(o3, **{"attribute[report_url]": "https://fms.example/r/1",
+                                                          "attribute[title]": "积水"}))
+    assert a.status == 201, a.body

@@ -52,7 +52,7 @@ def nothing_written():
     ({"phone": "12345"}, 400, "phone"),
     ({"email": "not-an-email"}, 400, "email"),
     ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
-    ({"attribute[colour]": "red"}, 400, "attribute[colour]"),
+    ({"attribute[station]": ["1", "2"]}, 400, "attribute[station]"),
     ({"attribute[station]": "999999"}, 400, "attribute[station]"),
     ({"attribute[preferred_time]": "tomorrow"}, 400, "attribute[preferred_time]"),
 ])
