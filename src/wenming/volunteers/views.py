@@ -68,10 +68,12 @@ def me(request):
         return redirect("volunteers:register")
     stars = star_level(volunteer.total_hours)
     next_at, pct = _next_star(volunteer.total_hours)
+    # a phone screen shows the latest few; the whole list is one tap away
+    shown = 200 if request.GET.get("records") == "all" else 10
     return render(request, "volunteers/me.html", {
         "v": volunteer, "stars": stars, "star_range": range(5), "next_at": next_at, "pct": pct,
-        "records": volunteer.records.select_related("confirmed_by").order_by("-served_on", "-id")[:50],
-        "record_count": volunteer.records.count(),
+        "records": volunteer.records.select_related("confirmed_by").order_by("-served_on", "-id")[:shown],
+        "record_count": volunteer.records.count(), "records_shown": shown,
         "certificates": volunteer.certificates.all()[:20], "disclose_options": DISCLOSE_OPTIONS.items(),
         "teams": volunteer.teams.all(),
     })
