@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wenming.demands",
     "wenming.assessment",
     "wenming.open311",
+    "wenming.dashboard",
     "wenming.demo",
 ]
 

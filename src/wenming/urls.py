@@ -35,6 +35,7 @@ api_v1 = [
     path("", include("wenming.activities.api_urls")),
     path("", include("wenming.demands.api_urls")),
     path("", include("wenming.assessment.api_urls")),
+    path("", include("wenming.dashboard.api_urls")),
 ]
 
 urlpatterns = [
@@ -49,6 +50,7 @@ urlpatterns = [
     path("demands/", include("wenming.demands.urls")),
     path("assessment/", include("wenming.assessment.urls")),
     path("open311/v2/", include("wenming.open311.urls")),
+    path("dashboard/", include("wenming.dashboard.urls")),
     # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

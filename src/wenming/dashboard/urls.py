@@ -1,0 +1,10 @@
+from django.urls import path
+
+from wenming.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("definitions/", views.definitions, name="definitions"),
+]

@@ -1,0 +1,67 @@
+/* Draws the dashboard charts from the JSON embedded in the page (same data as /api/v1/dashboard/). */
+(function () {
+  function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
+  ready(function () {
+    var el = document.getElementById("dash-data");
+    if (!el || !window.echarts) return;
+    var data = JSON.parse(el.textContent);
+    var wall = document.body.classList.contains("wall");
+    var theme = wall ? "dark" : null;
+    var text = wall ? "#e6edf7" : "#333";
+    var base = { backgroundColor: "transparent", textStyle: { fontSize: wall ? 16 : 12 }, animation: !wall };
+    var charts = [];
+    function chart(id, option) {
+      var node = document.getElementById(id);
+      if (!node) return;
+      var c = echarts.init(node, theme);
+      c.setOption(Object.assign({}, base, option));
+      charts.push(c);
+    }
+    var t = data.trends, months = t.months.map(function (m) { return m.slice(2).replace("-", "/"); });
+    var counts = ["orders_placed", "orders_solved", "demands_collected", "demands_resolved"];
+    chart("chart-trend", {
+      tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: "category", data: months }, yAxis: { type: "value", minInterval: 1 },
+      series: counts.map(function (k) { return { name: t.names[k], type: "line", smooth: true, data: t.series[k] }; })
+    });
+    chart("chart-hours", {
+      tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: "category", data: months }, yAxis: { type: "value" },
+      series: [{ name: t.names.service_hours, type: "bar", data: t.series.service_hours, itemStyle: { color: "#c0392b" } }]
+    });
+    function bars(id, rows, color) {
+      rows = rows.slice(0, 10).reverse();
+      chart(id, {
+        tooltip: {}, grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }) },
+        series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: color },
+                   label: { show: true, position: "right", color: text } }]
+      });
+    }
+    bars("chart-order-cat", data.categories.orders, "#d35400");
+    bars("chart-demand-cat", data.categories.demands, "#2e86c1");
+    var pts = data.map.stations;
+    var kinds = { center: "实践中心", institute: "实践所", station: "实践站" };
+    chart("chart-map", {
+      tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
+      legend: { top: 0, textStyle: { color: text } },
+      grid: { left: 48, right: 16, top: 32, bottom: 28 },
+      xAxis: { type: "value", scale: true, name: "经度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
+      yAxis: { type: "value", scale: true, name: "纬度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
+      series: Object.keys(kinds).map(function (k) {
+        return { name: kinds[k], type: "scatter",
+                 symbolSize: function (v) { return (k === "center" ? 18 : k === "institute" ? 12 : 7) + Math.min(v[2], 20); },
+                 data: pts.filter(function (p) { return p.kind === k; }).map(function (p) {
+                   return { name: p.name, value: [p.lon, p.lat, p.open_orders] }; }) };
+      })
+    });
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    var period = document.getElementById("period");
+    if (period) {
+      var custom = document.querySelector(".dash-custom");
+      var sync = function () { custom.style.display = period.value === "custom" ? "" : "none"; };
+      period.addEventListener("change", sync); sync();
+    }
+  });
+})();
