@@ -15,7 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -122,7 +122,7 @@ def direct_total(code: str, prefix: str, start: dt.date, end: dt.date) -> Decima
 
 
 def _day_expr(metric: Metric):
-    return metric.date_field if metric.is_date else TruncDate(metric.date_field, tzinfo=TZ)
+    return F(metric.date_field) if metric.is_date else TruncDate(metric.date_field, tzinfo=TZ)
 
 
 def _month_expr(metric: Metric):
