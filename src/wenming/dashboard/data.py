@@ -49,15 +49,15 @@ def _add_months(day: dt.date, n: int) -> dt.date:
 
 
 def trends(node, end: dt.date, *, use_summary=True) -> dict:
-    """The 12 calendar months ending with the month of the period's last day."""
-    last = end - dt.timedelta(days=1)
+    """The 12 calendar months ending with the month of the period's last day (or this month, if earlier)."""
+    last = min(end - dt.timedelta(days=1), today())
     first = _add_months(dt.date(last.year, last.month, 1), -11)
     months = [_add_months(first, i) for i in range(12)]
     stop = _add_months(months[-1], 1)
     series = {}
+    by_code = summary.metrics_by_month(TREND_METRICS, node.path, first, stop, use_summary=use_summary)
     for code in TREND_METRICS:
-        by_month = summary.metric_by_month(code, node.path, first, stop, use_summary=use_summary)
-        series[code] = [float(by_month.get(m, Decimal(0))) for m in months]
+        series[code] = [float(by_code[code].get(m, Decimal(0))) for m in months]
     return {"months": [m.strftime("%Y-%m") for m in months], "series": series,
             "names": {c: METRICS[c].name for c in TREND_METRICS}}
 

@@ -10,10 +10,16 @@
     var text = wall ? "#e6edf7" : "#333";
     var base = { backgroundColor: "transparent", textStyle: { fontSize: wall ? 16 : 12 }, animation: !wall };
     var charts = [];
+    var narrow = window.innerWidth < 600;
+    var axisFont = { fontSize: wall ? 15 : 12 };
     function chart(id, option) {
       var node = document.getElementById(id);
       if (!node) return;
       var c = echarts.init(node, theme);
+      ["xAxis", "yAxis"].forEach(function (k) {
+        if (option[k]) option[k].axisLabel = Object.assign({}, axisFont, option[k].axisLabel || {});
+      });
+      if (option.legend) option.legend.textStyle = Object.assign({ fontSize: wall ? 16 : 12 }, option.legend.textStyle);
       c.setOption(Object.assign({}, base, option));
       charts.push(c);
     }
@@ -21,9 +27,9 @@
     var counts = ["orders_placed", "orders_solved", "demands_collected", "demands_resolved"];
     chart("chart-trend", {
       tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
-      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      grid: { left: 40, right: 16, top: narrow ? 58 : 40, bottom: 28, containLabel: wall },
       xAxis: { type: "category", data: months }, yAxis: { type: "value", minInterval: 1 },
-      series: counts.map(function (k) { return { name: t.names[k], type: "line", smooth: true, data: t.series[k] }; })
+      series: counts.map(function (k) { return { name: t.names[k], type: "line", data: t.series[k] }; })
     });
     chart("chart-hours", {
       tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, top: 16, bottom: 28 },
