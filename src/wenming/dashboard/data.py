@@ -62,22 +62,24 @@ def trends(node, end: dt.date, *, use_summary=True) -> dict:
             "names": {c: METRICS[c].name for c in TREND_METRICS}}
 
 
-def _by_path(code, prefix, start, end, use_summary=True) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = defaultdict(Decimal)
+def _by_path(codes, prefix, start, end, use_summary=True) -> dict[str, dict[str, Decimal]]:
+    """{code: {record path: value}}: one summary query for all codes, plus the live tail."""
+    out: dict[str, dict[str, Decimal]] = {c: defaultdict(Decimal) for c in codes}
     upto = summary.covered_through() if use_summary else None
     split = start
     if upto is not None and start <= upto:
         split = min(end, upto + dt.timedelta(days=1))
-        rows = (DailyStat.objects.filter(metric=code, date__gte=start, date__lt=split, path__startswith=prefix)
-                .values("path").annotate(v=Coalesce(models_sum("value"), Decimal(0))).order_by())
+        rows = (DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split, path__startswith=prefix)
+                .values("metric", "path").annotate(v=models_sum("value")).order_by())
         for r in rows:
-            out[r["path"]] += r["v"]
+            out[r["metric"]][r["path"]] += r["v"]
     if split < end:
-        metric = METRICS[code]
-        rows = (summary._filtered(metric, prefix, split, end).values(metric.path_field)
-                .annotate(v=metric.value()).order_by())
-        for r in rows:
-            out[r[metric.path_field]] += Decimal(r["v"] or 0)
+        for code in codes:
+            metric = METRICS[code]
+            rows = (summary._filtered(metric, prefix, split, end).values(metric.path_field)
+                    .annotate(v=metric.value()).order_by())
+            for r in rows:
+                out[code][r[metric.path_field]] += Decimal(r["v"] or 0)
     return out
 
 
@@ -93,8 +95,10 @@ def town_ranking(node, start, end, *, use_summary=True) -> list[dict]:
     children = list(Node.objects.filter(parent=node).order_by("pk"))
     rows = {c.path: {"node": c.pk, "name": c.name, "orders_solved": 0, "demands_collected": 0,
                      "service_hours": 0.0, "activities_held": 0} for c in children}
-    for code in ("orders_solved", "demands_collected", "service_hours", "activities_held"):
-        for path, value in _by_path(code, node.path, start, end, use_summary).items():
+    codes = ["orders_solved", "demands_collected", "service_hours", "activities_held"]
+    by_path = _by_path(codes, node.path, start, end, use_summary)
+    for code in codes:
+        for path, value in by_path[code].items():
             head = path[len(node.path):].split("/")[0]
             key = f"{node.path}{head}/"
             if key in rows:

@@ -106,7 +106,8 @@ METRICS = {m.code: m for m in [
 def _filtered(metric: Metric, prefix: str, start: dt.date, end: dt.date):
     qs = metric.queryset()
     if prefix:
-        qs = qs.filter(**{f"{metric.path_field}__startswith": prefix})
+        # every source table carries its district: lets the (district, date) indexes work
+        qs = qs.filter(**{f"{metric.path_field}__startswith": prefix}, district_id=int(prefix.split("/")[1]))
     if metric.is_date:
         return qs.filter(**{f"{metric.date_field}__gte": start, f"{metric.date_field}__lt": end})
     return qs.filter(**{f"{metric.date_field}__gte": _local_midnight(start),
