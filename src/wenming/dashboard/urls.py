@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("definitions/", views.definitions, name="definitions"),
+    path("export.xlsx", views.export_xlsx, name="export"),
 ]

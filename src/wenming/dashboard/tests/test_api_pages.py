@@ -120,3 +120,22 @@ def test_leader_starts_on_dashboard_and_menu(known):
     for who in ("leader", "center_admin", "institute_admin", "station_admin", "office_admin"):
         assert ("数据大屏", "/dashboard/") in menu_for(getattr(known, who)), who
     assert all(label != "数据大屏" for label, _ in menu_for(known.citizen))
+
+
+def test_excel_export_has_the_figures_and_ranking(known, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    w = known
+    client.force_login(w.leader)
+    r = client.get("/dashboard/export.xlsx", {"start": w.start.isoformat(), "end": w.end.isoformat()})
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    figs = {row[0]: row[2] for row in wb["核心指标"].iter_rows(min_row=3, values_only=True)}
+    assert figs["orders_solved"] == 3 and figs["completion_rate"] is not None
+    assert [row[1] for row in wb["下级排行"].iter_rows(min_row=2, values_only=True)] == ["江北街道", "曾口镇"]
+    client.force_login(w.institute_admin)
+    assert client.get("/dashboard/export.xlsx", {"node": w.town_b.pk}).status_code == 404
+    client.force_login(w.citizen)
+    assert client.get("/dashboard/export.xlsx").status_code == 404

@@ -48,7 +48,7 @@
     bars("chart-order-cat", data.categories.orders, "#d35400");
     bars("chart-demand-cat", data.categories.demands, "#2e86c1");
     var pts = data.map.stations;
-    var kinds = { center: "实践中心", institute: "实践所", station: "实践站" };
+    var kinds = { station: "实践站", institute: "实践所", center: "实践中心" };  // centre drawn last, on top
     chart("chart-map", {
       tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
       legend: { top: 0, textStyle: { color: text } },
