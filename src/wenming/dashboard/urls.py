@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("definitions/", views.definitions, name="definitions"),
     path("export.xlsx", views.export_xlsx, name="export"),
+    path("monthly/", views.monthly_report, name="monthly"),
 ]

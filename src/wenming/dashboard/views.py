@@ -103,3 +103,43 @@ def export_xlsx(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="dashboard-{node.pk}-{data["start"]}-{data["end"]}.xlsx"'
     return response
+
+
+def monthly_report(request):
+    """A printable monthly statistics report (月度统计报表): figures, the month before, ranking, categories."""
+    import datetime as dt
+
+    from wenming.core.errors import InvalidInput
+    from wenming.dashboard.data import today
+    from wenming.dashboard.figures import headline
+
+    q = request.GET
+    node = node_for(request.user, q.get("node"))
+    raw = q.get("month") or today().strftime("%Y-%m")
+    try:
+        year, mon = (int(x) for x in raw[:7].split("-"))
+        start = dt.date(year, mon, 1)
+    except ValueError:
+        raise InvalidInput(errors={"month": ["月份格式应为 YYYY-MM。"]}) from None
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(errors={"month": ["月份格式应为 YYYY-MM。"]})
+    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    prev = dt.date(year - (mon == 1), (mon - 2) % 12 + 1, 1)
+    data = dashboard_data(node, start, end)
+    before = {f["code"]: f for f in headline(node, prev, start)}
+    for fig in data["figures"]:
+        fig["display"] = _fmt(fig)
+        fig["before"] = _fmt(before[fig["code"]])
+    return render(request, "dashboard/monthly.html", {
+        "data": data, "node": node, "month": start, "prev": prev, "figures": FIGURES,
+        "generated": dt.datetime.now().astimezone(), "months": _recent_months(today()),
+    })
+
+
+def _recent_months(day) -> list[str]:
+    out = []
+    y, m = day.year, day.month
+    for _ in range(24):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out

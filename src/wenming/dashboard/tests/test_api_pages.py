@@ -139,3 +139,17 @@ def test_excel_export_has_the_figures_and_ranking(known, client):
     assert client.get("/dashboard/export.xlsx", {"node": w.town_b.pk}).status_code == 404
     client.force_login(w.citizen)
     assert client.get("/dashboard/export.xlsx").status_code == 404
+
+
+def test_monthly_report(known, client):
+    from wenming.dashboard.data import today
+
+    w = known
+    client.force_login(w.leader)
+    html = client.get("/dashboard/monthly/").content.decode()
+    assert "月度统计报表" in html and "江北街道" in html and "window.print()" in html
+    assert client.get("/dashboard/monthly/", {"month": "2026-13"}).status_code == 400
+    assert client.get("/dashboard/monthly/", {"month": "abc"}).status_code == 400
+    assert client.get("/dashboard/monthly/", {"month": today().strftime("%Y-%m")}).status_code == 200
+    client.force_login(w.institute_admin)
+    assert client.get("/dashboard/monthly/", {"node": w.town_b.pk}).status_code == 404
