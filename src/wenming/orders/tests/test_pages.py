@@ -95,7 +95,7 @@ def test_other_station_admin_gets_404_page(world):
 def test_role_start_pages_render(world):
     w = world
     for user, path in [(w.citizen, "/orders/mine/"), (w.team_leader, "/orders/tasks/"),
-                       (w.station_admin, "/orders/console/"), (w.leader, "/orders/console/")]:
+                       (w.station_admin, "/orders/console/"), (w.leader, "/dashboard/")]:  # issue 6: leaders start on the dashboard
         client = login(user)
         assert client.get("/").url == path
         assert client.get(path).status_code == 200
