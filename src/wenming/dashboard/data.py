@@ -69,7 +69,7 @@ def _by_path(codes, prefix, start, end, use_summary=True) -> dict[str, dict[str,
     split = start
     if upto is not None and start <= upto:
         split = min(end, upto + dt.timedelta(days=1))
-        rows = (DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split, path__startswith=prefix)
+        rows = (summary.scope_stats(DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split), prefix)
                 .values("metric", "path").annotate(v=models_sum("value")).order_by())
         for r in rows:
             out[r["metric"]][r["path"]] += r["v"]

@@ -103,11 +103,26 @@ METRICS = {m.code: m for m in [
 ]}
 
 
+def is_district_path(prefix: str) -> bool:
+    return prefix.count("/") == 2
+
+
+def scope_stats(qs, prefix: str):
+    """DailyStat rows under `prefix`: by district id for a whole district, else by path prefix."""
+    if not prefix:
+        return qs
+    qs = qs.filter(district_id=int(prefix.split("/")[1]))
+    return qs if is_district_path(prefix) else qs.filter(path__startswith=prefix)
+
+
 def _filtered(metric: Metric, prefix: str, start: dt.date, end: dt.date):
     qs = metric.queryset()
     if prefix:
-        # every source table carries its district: lets the (district, date) indexes work
-        qs = qs.filter(**{f"{metric.path_field}__startswith": prefix}, district_id=int(prefix.split("/")[1]))
+        # every source table carries its district: lets the (district, date) indexes work, and a
+        # district's own scope needs no path test at all
+        qs = qs.filter(district_id=int(prefix.split("/")[1]))
+        if not is_district_path(prefix):
+            qs = qs.filter(**{f"{metric.path_field}__startswith": prefix})
     if metric.is_date:
         return qs.filter(**{f"{metric.date_field}__gte": start, f"{metric.date_field}__lt": end})
     return qs.filter(**{f"{metric.date_field}__gte": _local_midnight(start),
@@ -143,7 +158,7 @@ def metric_total(code: str, prefix: str, start: dt.date, end: dt.date, *, use_su
     split = min(end, upto + dt.timedelta(days=1))
     qs = DailyStat.objects.filter(metric=code, date__gte=start, date__lt=split)
     if prefix:
-        qs = qs.filter(path__startswith=prefix)
+        qs = scope_stats(qs, prefix)
     summed = qs.aggregate(v=Sum("value"))["v"] or Decimal(0)
     return summed + direct_total(code, prefix, split, end)
 
@@ -158,7 +173,7 @@ def metrics_by_month(codes: list[str], prefix: str, start: dt.date, end: dt.date
         split = min(end, upto + dt.timedelta(days=1))
         qs = DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split)
         if prefix:
-            qs = qs.filter(path__startswith=prefix)
+            qs = scope_stats(qs, prefix)
         # group by day in SQL, bucket into months here: cheaper than a month function per row
         for row in qs.values("metric", "date").annotate(v=Sum("value")).order_by():
             out[row["metric"]][row["date"].replace(day=1)] += row["v"]
