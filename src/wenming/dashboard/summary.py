@@ -9,6 +9,7 @@ the days that may have changed and is idempotent.
 """
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,15 +28,16 @@ RECOUNT_DAYS = 35
 
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(ABC):
     code: str
     name: str
     date_field: str
     path_field: str
     is_date: bool  # the date field is a DateField (no time zone conversion)
 
+    @abstractmethod
     def queryset(self):
-        raise NotImplementedError
+        """The records this metric counts, before the date and place filters."""
 
     def value(self):
         return Count("pk")

@@ -4,14 +4,13 @@ Real threads, each with its own connection, through the HTTP API; the PostgreSQL
 point, the same scenario also runs on SQLite (IMMEDIATE transactions queue the writers).
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
-from rest_framework.test import APIClient
 
+from tests.races import race_posts as race
 from wenming.activities.models import Activity, Signup
 from wenming.activities.services import activity_scan, qr_token, signup_create
 from wenming.regions.choices import Role
@@ -20,33 +19,8 @@ from wenming.volunteers.models import ServiceRecord, Volunteer
 from wenming.volunteers.services import volunteer_create
 
 N = 8
-JOIN_TIMEOUT = 60
 
 
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, user, url, payload):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[i] = client.post(url, payload, format="json")
-        except BaseException as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, *c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a racing request never finished"
-    crashed = [r for r in results if isinstance(r, BaseException)]
-    assert not crashed, crashed
-    return results
 
 
 def _volunteers(world, n):

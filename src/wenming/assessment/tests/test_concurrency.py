@@ -1,50 +1,16 @@
 """Races with real threads: reviewers on one filing, voters on one nominee, two month-start runs.
 Marked postgres (the point); the same scenarios run on SQLite, whose IMMEDIATE transactions queue them."""
 
-import threading
-
 import pytest
-from django.db import connections
-from rest_framework.test import APIClient
 
+from tests.races import post_as as _post
+from tests.races import race_calls as race
 from wenming.assessment.models import Event, MaterialTask
 from wenming.assessment.services import tasks_create_for_month
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 
 from .conftest import at
-
-JOIN_TIMEOUT = 60
-
-
-def race(fns):
-    barrier = threading.Barrier(len(fns))
-    results: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[i] = fn()
-        except BaseException as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a racing call never finished (deadlock?)"
-    return results
-
-
-def _post(user, url, payload):
-    def call():
-        client = APIClient()
-        client.force_authenticate(user=user)
-        return client.post(url, payload, format="json")
-    return call
 
 
 @pytest.mark.postgres

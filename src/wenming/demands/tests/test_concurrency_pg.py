@@ -1,45 +1,15 @@
 """Two handlers of one department signing at once: exactly one signs, the other gets 409;
 two dispatchers accepting at once: one wins. Real threads, real transactions."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
-from rest_framework.test import APIClient
+from django.db import connection
 
+from tests.races import race_posts as race
 from wenming.demands.models import Assignment, DemandEvent
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 
 from .conftest import API
-
-JOIN_TIMEOUT = 60
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, user, url, payload):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[i] = client.post(url, payload, format="json")
-        except BaseException as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, *c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a racing request never finished (deadlock?)"
-    crashed = [r for r in results if isinstance(r, BaseException)]
-    assert not crashed, crashed
-    return results
 
 
 def _double_sign(dw, walk):

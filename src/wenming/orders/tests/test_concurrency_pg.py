@@ -5,12 +5,10 @@ HTTP API as its own user; a barrier releases them together. The PostgreSQL versi
 point; the same scenarios also run on SQLite, whose IMMEDIATE transactions queue the writers.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
-from rest_framework.test import APIClient
+from django.db import connection
 
+from tests.races import race_posts as race
 from wenming.orders.choices import EventKind, OfferStatus
 from wenming.orders.models import Order, OrderEvent, OrderOffer
 from wenming.regions.choices import Role
@@ -18,7 +16,6 @@ from wenming.regions.services import user_create
 from wenming.volunteers.services import team_create
 
 N = 8
-JOIN_TIMEOUT = 60
 
 
 def _require_postgres():
@@ -27,31 +24,6 @@ def _require_postgres():
                     "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/wenming")
 
 
-def race(calls):
-    """Run each (user, method, url, payload) in its own thread, all released at once; return the responses."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, user, url, payload):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            results[i] = client.post(url, payload, format="json")
-        except BaseException as exc:  # a 500 raises inside the test client: report it, don't lose it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a racing request never finished (deadlock?)"
-    crashed = [r for r in results if isinstance(r, BaseException)]
-    assert not crashed, f"racing requests crashed: {crashed!r}"
-    return results
 
 
 def codes(results):
