@@ -82,19 +82,21 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def throttle(identity: str, *, keyed: bool) -> None:
-    """Fixed-window counter in the cache, per key (or per client address without one): 429 over the rate."""
-    count, period = parse_rate(settings.OPEN311["KEY_RATE" if keyed else "ANON_RATE"])
-    window = int(time.time() // period)
-    bucket = f"open311:throttle:{identity}:{window}"
-    cache.add(bucket, 0, timeout=period + 1)
-    try:
-        used = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, timeout=period + 1)
-        used = 1
-    if used > count:
-        raise Open311Error(429, f"rate limit exceeded: {settings.OPEN311['KEY_RATE' if keyed else 'ANON_RATE']}",
-                           retry_after=max(1, int(period - time.time() % period)))
+    """Sliding-window limit per key (or per client address without one): 429 over the rate.
+
+    The cache keeps the times of the calls within the last period, so a burst cannot pass
+    twice the rate by straddling the edge of a fixed window.
+    """
+    rate = settings.OPEN311["KEY_RATE" if keyed else "ANON_RATE"]
+    count, period = parse_rate(rate)
+    bucket = f"open311:throttle:{identity}"
+    now = time.time()
+    recent = [t for t in cache.get(bucket, []) if t > now - period]
+    if len(recent) >= count:
+        raise Open311Error(429, f"rate limit exceeded: {rate}",
+                           retry_after=max(1, min(period, int(recent[0] + period - now) + 1)))
+    recent.append(now)
+    cache.set(bucket, recent, timeout=period + 1)
 
 
 def throttle_identity(raw_key: str, remote_addr: str) -> tuple[str, bool]:
