@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from wenming.core import notices_api
 from wenming.orders import api as orders_api
 from wenming.regions import api as regions_api
 from wenming.volunteers import api as volunteers_api
@@ -15,6 +16,8 @@ admin.site.index_title = "管理首页"
 api_v1 = [
     path("auth/token/", regions_api.TokenApi.as_view(), name="token"),
     path("me/", regions_api.MeApi.as_view(), name="me"),
+    path("notices/", notices_api.NoticeListApi.as_view(), name="notices"),
+    path("notices/read/", notices_api.NoticeReadApi.as_view(), name="notices-read"),
     path("service-items/", orders_api.ServiceItemListApi.as_view(), name="service-items"),
     path("teams/", orders_api.TeamListApi.as_view(), name="teams"),
     path("teams/<int:pk>/", volunteers_api.TeamDetailApi.as_view(), name="team-detail"),

@@ -19,3 +19,30 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.note}"
+
+
+class Notice(models.Model):
+    """A message in a user's inbox (消息): a task that waits for them, or news of their work.
+
+    `key` names the event; (user, key) is unique so that a periodic job can send the same
+    reminder on every run and the user still gets it once.
+    """
+
+    user = models.ForeignKey("regions.User", on_delete=models.CASCADE, related_name="notices",
+                             verbose_name="收件人")
+    key = models.CharField("事件标识", max_length=120)
+    title = models.CharField("标题", max_length=80)
+    body = models.CharField("内容", max_length=500, blank=True)
+    link = models.CharField("链接", max_length=200, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "消息"
+        verbose_name_plural = "消息"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_inbox")]
+
+    def __str__(self):
+        return self.title

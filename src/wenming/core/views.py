@@ -1,6 +1,10 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from wenming.core.navigation import start_page_for
+from wenming.core.notices import inbox, mark_read, open_notice
+from wenming.core.pages import run_service
 
 
 def home(request):
@@ -9,3 +13,18 @@ def home(request):
         if target:
             return redirect(target)
     return render(request, "core/home.html")
+
+
+@login_required
+def notices(request):
+    if request.method == "POST":
+        run_service(request, mark_read, request.user, success="已全部标为已读")
+        return redirect("notices")
+    page = Paginator(inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notices.html", {"page": page})
+
+
+@login_required
+def notice_open(request, pk: int):
+    notice = open_notice(request.user, pk)
+    return redirect(notice.link or "notices")
