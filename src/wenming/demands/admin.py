@@ -6,6 +6,7 @@ from django.contrib import admin
 from wenming.core.admin_scope import ScopedAdmin
 from wenming.demands.models import (
     Category,
+    DeadlineRule,
     Demand,
     DemandConfig,
     DemandEvent,
@@ -13,10 +14,8 @@ from wenming.demands.models import (
     RoutingExample,
     SatisfactionLevel,
 )
-from wenming.demands.permissions import SUPERVISOR_ROLES
+from wenming.demands.permissions import CONFIG_ROLES, SUPERVISOR_ROLES
 from wenming.regions.choices import Role
-
-CONFIG_ROLES = frozenset({Role.OFFICE_ADMIN, Role.CENTER_ADMIN})
 
 
 @admin.register(DemandConfig)
@@ -28,6 +27,14 @@ class DemandConfigAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not DemandConfig.objects.exists()
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(ScopedAdmin):
+    view_roles = SUPERVISOR_ROLES | {Role.LEADER}
+    edit_roles = CONFIG_ROLES
+    list_display = ("__str__", "department", "category", "sign_hours", "handle_days", "note")
+    list_select_related = ("department", "category__parent")
 
 
 @admin.register(SatisfactionLevel)

@@ -152,6 +152,7 @@ class Demand(models.Model):
     hotline_ref = models.CharField("热线工单号", max_length=40, null=True, blank=True, unique=True)
     suggested_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
                                              related_name="+", verbose_name="建议承办部门")
+    suggestion_reason = models.CharField("建议理由", max_length=200, blank=True)
 
     status = models.CharField("状态", max_length=10, choices=DemandStatus.choices, default=DemandStatus.RECEIVED)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -371,3 +372,54 @@ class DemandPhoto(models.Model):
         verbose_name = "诉求照片"
         verbose_name_plural = "诉求照片"
         ordering = ["id"]
+
+
+class DeadlineRule(models.Model):
+    """A department's and/or a category's own limits, overriding `DemandConfig` (时限规则).
+
+    A field left empty falls through to the next, less specific rule; the order is
+    department + category, category, department, then the office default. A rule on a
+    parent category covers its children (a child's own rule wins)."""
+
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="demand_deadline_rules", verbose_name="承办部门")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="deadline_rules", verbose_name="诉求分类")
+    sign_hours = models.PositiveSmallIntegerField("签收时限（工作小时）", null=True, blank=True,
+                                                  validators=[MinValueValidator(1), MaxValueValidator(72)])
+    handle_days = models.PositiveSmallIntegerField("办理时限（工作日）", null=True, blank=True,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(60)])
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "时限规则"
+        verbose_name_plural = "时限规则"
+        ordering = ["department__name", "category__sort", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(department__isnull=False) | models.Q(category__isnull=False),
+                                   name="deadline_rule_has_target"),
+            models.CheckConstraint(condition=models.Q(sign_hours__isnull=False) | models.Q(handle_days__isnull=False),
+                                   name="deadline_rule_sets_a_limit"),
+            models.UniqueConstraint(fields=["department", "category"], name="deadline_rule_unique_pair"),
+            models.UniqueConstraint(fields=["department"], condition=models.Q(category__isnull=True),
+                                    name="deadline_rule_unique_department"),
+            models.UniqueConstraint(fields=["category"], condition=models.Q(department__isnull=True),
+                                    name="deadline_rule_unique_category"),
+        ]
+
+    def __str__(self):
+        parts = [str(x) for x in (self.department, self.category) if x is not None]
+        return " · ".join(parts) or "时限规则"
+
+
+class DemandFollow(models.Model):
+    """A citizen (or cadre) follows a demand someone else reported about the same problem (关注)."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="followed_demands")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "关注"
+        verbose_name_plural = "关注"
+        constraints = [models.UniqueConstraint(fields=["demand", "user"], name="demand_follow_once")]

@@ -12,6 +12,12 @@ from wenming.regions.choices import DISPATCHER_ROLES, Role
 SUPERVISOR_ROLES = DISPATCHER_ROLES | {Role.OFFICE_ADMIN}
 EXTENSION_APPROVER_ROLES = frozenset({Role.INSTITUTE_ADMIN, Role.CENTER_ADMIN, Role.OFFICE_ADMIN})
 RECORDER_ROLES = frozenset({Role.CADRE, Role.CITIZEN}) | SUPERVISOR_ROLES
+# who edits the office's settings: limits, deadline rules, categories, satisfaction levels
+CONFIG_ROLES = frozenset({Role.OFFICE_ADMIN, Role.CENTER_ADMIN})
+
+
+def can_configure(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in CONFIG_ROLES)
 
 
 def is_dispatcher(user) -> bool:

@@ -182,3 +182,48 @@ def unit_rates(*, department_id: int | None = None, node_id: int | None = None, 
     from wenming.demands.rates import unit_rates as compute
 
     return compute(department_id=department_id, node_id=node_id, start=start, end=end, as_of=as_of)
+
+
+def _category_chain(category) -> list:
+    """The category and its ancestors, nearest first."""
+    chain, seen = [], set()
+    while category is not None and category.pk not in seen:
+        chain.append(category)
+        seen.add(category.pk)
+        category = category.parent
+    return chain
+
+
+def deadline_limits(*, department_id, category, config: DemandConfig | None = None) -> dict:
+    """The sign and handling limits for one department on a demand of `category`.
+
+    Each limit is taken from the most specific rule that sets it: department + category
+    (the category itself, then its parents), category alone (same order), department alone,
+    then the office default (`DemandConfig`). Returns the two limits and, for each, where it
+    came from (shown on the pages)."""
+    from wenming.demands.models import DeadlineRule
+
+    config = config or DemandConfig.current()
+    chain = _category_chain(category)
+    ids = [c.pk for c in chain]
+    rules = list(DeadlineRule.objects.filter(
+        Q(department_id=department_id, category_id__in=ids) | Q(department__isnull=True, category_id__in=ids)
+        | Q(department_id=department_id, category__isnull=True)).select_related("department", "category"))
+    order = ([(department_id, cid) for cid in ids] + [(None, cid) for cid in ids] + [(department_id, None)])
+    by_key = {(r.department_id, r.category_id): r for r in rules}
+    ranked = [by_key[k] for k in order if k in by_key]
+    out = {"sign_hours": config.sign_hours, "handle_days": config.handle_days,
+           "sign_source": "默认", "handle_source": "默认"}
+    for name, source in (("sign_hours", "sign_source"), ("handle_days", "handle_source")):
+        for rule in ranked:
+            if getattr(rule, name):
+                out[name] = getattr(rule, name)
+                out[source] = str(rule)
+                break
+    return out
+
+
+def deadline_rules() -> QuerySet:
+    from wenming.demands.models import DeadlineRule
+
+    return DeadlineRule.objects.select_related("department", "category__parent")

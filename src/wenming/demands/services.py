@@ -29,6 +29,7 @@ from wenming.demands.models import (
     Assignment,
     Callback,
     Category,
+    DeadlineRule,
     Demand,
     DemandConfig,
     DemandEvent,
@@ -41,7 +42,12 @@ from wenming.demands.models import (
     Urge,
     Visit,
 )
-from wenming.demands.selectors import demand_get_for, household_get_for, suggest_department
+from wenming.demands.selectors import (
+    deadline_limits,
+    demand_get_for,
+    household_get_for,
+    suggest_department,
+)
 from wenming.demands.workhours import add_workhours
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.models import Department, Node
@@ -387,16 +393,23 @@ def demand_assign(*, demand_id, actor, departments: list, lead=None, note: str =
     note = _text(note, "note", required=False)
     now = now or timezone.now()
     cfg = _config()
-    sign_due = add_workhours(now, cfg.sign_hours)
-    reply_due = add_workdays(now, cfg.handle_days)
+    # each department gets its own limits (department / category rules, else the office default)
+    dues = {}
+    for dep_id in ids:
+        limits = deadline_limits(department_id=dep_id, category=demand.category, config=cfg)
+        dues[dep_id] = (add_workhours(now, limits["sign_hours"]), add_workdays(now, limits["handle_days"]),
+                        limits)
     whistle = len(ids) > 1
     demand = _move(demand, action="assign", actor=actor, kind=EventKind.WHISTLE if whistle else EventKind.ASSIGN,
-                   note=note, fields={"due_at": reply_due, "is_overdue": False, "escalation_level": 0},
-                   data={"departments": ids, "lead": lead_id}, now=now)
+                   note=note, fields={"due_at": dues[lead_id][1], "is_overdue": False, "escalation_level": 0},
+                   data={"departments": ids, "lead": lead_id,
+                         "limits": {str(k): [v[2]["sign_hours"], v[2]["handle_days"]] for k, v in dues.items()}},
+                   now=now)
+    assignments = []
     for dep_id in ids:
-        Assignment.objects.create(demand=demand, district_id=demand.district_id, department_id=dep_id,
-                                  is_lead=dep_id == lead_id, assigned_by=actor, assigned_at=now,
-                                  sign_due_at=sign_due, reply_due_at=reply_due)
+        assignments.append(Assignment.objects.create(
+            demand=demand, district_id=demand.district_id, department_id=dep_id, is_lead=dep_id == lead_id,
+            assigned_by=actor, assigned_at=now, sign_due_at=dues[dep_id][0], reply_due_at=dues[dep_id][1]))
     suggested = demand.suggested_department_id
     RoutingExample.objects.create(demand=demand, category=demand.category, text=demand.description[:2000],
                                   suggested_id=suggested, chosen_id=lead_id,
@@ -474,7 +487,8 @@ def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -
     Callback.objects.create(demand=demand, level=chosen, note=note, by=actor, at=now)
     lead = demand.assignments.filter(is_lead=True).exclude(status__in=FINISHED_ASSIGNMENT).first()
     if chosen.reopens and demand.reopen_count == 0:
-        due = add_workdays(now, _config().handle_days)
+        limits = deadline_limits(department_id=lead.department_id if lead else None, category=demand.category)
+        due = add_workdays(now, limits["handle_days"])
         if lead is not None:
             _set_assignment(lead, expect=(A.REPLIED,), status=A.SIGNED, replied_at=None, reply_due_at=due)
         return _move(demand, action="callback", actor=actor, kind=EventKind.REOPEN, target=S.HANDLING,
@@ -690,3 +704,66 @@ def household_save(*, actor, node: Node, address: str, head_name: str, members: 
         defaults={"district": node.district or node, "path": node.path, "members": members, "phone": phone,
                   "cadre": cadre})
     return household
+
+
+# ---------------------------------------------------------------------------- 时限规则
+
+
+def _limit(value, name: str, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    out = _int(value, name)
+    if not low <= out <= high:
+        raise InvalidInput("输入有误", errors={name: [f"应为 {low}–{high}"]})
+    return out
+
+
+@transaction.atomic
+def deadline_rule_save(*, actor, department=None, category=None, sign_hours=None, handle_days=None,
+                       note: str = "") -> DeadlineRule:
+    """Set a department's and/or a category's own limits (one rule per pair; saving again updates it)."""
+    if not permissions.can_configure(actor):
+        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code="not_configurer")
+    errors: dict[str, list[str]] = {}
+    dep = cat = None
+    if department not in (None, ""):
+        dep = Department.objects.filter(pk=_int(department, "department")).first()
+        district = (actor.node.district_id or actor.node_id) if getattr(actor, "node_id", None) else None
+        if dep is None or (not actor.is_superuser and dep.node_id != district):
+            errors["department"] = ["部门不存在"]
+    if category not in (None, ""):
+        cat = Category.objects.filter(pk=_int(category, "category")).first()
+        if cat is None:
+            errors["category"] = ["分类不存在"]
+    if dep is None and cat is None and not errors:
+        errors["department"] = ["请选择部门或分类（至少一项）"]
+    limits = {}
+    for name, value, high in (("sign_hours", sign_hours, 72), ("handle_days", handle_days, 60)):
+        try:
+            limits[name] = _limit(value, name, 1, high)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+            limits[name] = None
+    sign, handle = limits["sign_hours"], limits["handle_days"]
+    if not errors and sign is None and handle is None:
+        errors["sign_hours"] = ["签收时限和办理时限至少填一项"]
+    try:
+        note = _text(note, "note", required=False, max_length=200)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput("输入有误", errors=errors)
+    rule, _ = DeadlineRule.objects.update_or_create(
+        department=dep, category=cat, defaults={"sign_hours": sign, "handle_days": handle, "note": note})
+    return rule
+
+
+@transaction.atomic
+def deadline_rule_delete(*, actor, rule_id) -> None:
+    if not permissions.can_configure(actor):
+        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code="not_configurer")
+    rule = DeadlineRule.objects.filter(pk=_int(rule_id, "rule")).select_related("department").first()
+    district = (actor.node.district_id or actor.node_id) if getattr(actor, "node_id", None) else None
+    if rule is None or (rule.department and not actor.is_superuser and rule.department.node_id != district):
+        raise NotFound()
+    rule.delete()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("overdue/", views.overdue, name="overdue"),
     path("rankings/", views.rankings, name="rankings"),
+    path("deadlines/", views.deadlines, name="deadlines"),
     path("rankings/export/", views.rankings_export, name="rankings_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:action>/", views.act, name="act"),

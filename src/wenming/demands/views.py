@@ -334,3 +334,44 @@ def rankings_export(request):
     return resp
 
 
+
+
+@login_required
+def deadlines(request):
+    """The limits: office default, and the department / category rules that override it (时限设置)."""
+    user = request.user
+    if not (permissions.is_dispatcher(user) or user.role == Role.LEADER):
+        raise NotFound()
+    can_edit = permissions.can_configure(user)
+    errors, data = {}, {}
+    if request.method == "POST":
+        if not can_edit:
+            raise NotFound()
+        if request.POST.get("delete"):
+            run_service(request, services.deadline_rule_delete, actor=user, rule_id=request.POST["delete"],
+                        success="已删除该规则，恢复使用上一级时限")
+            return redirect("demands:deadlines")
+        data = request.POST
+        try:
+            services.deadline_rule_save(actor=user, department=data.get("department"), category=data.get("category"),
+                                        sign_hours=data.get("sign_hours"), handle_days=data.get("handle_days"),
+                                        note=data.get("note", ""))
+        except InvalidInput as exc:
+            errors = _form_errors(exc)
+        except ActionForbidden as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "时限规则已保存，此后的派单按新时限计算")
+            return redirect("demands:deadlines")
+    district = (user.node.district_id or user.node_id) if user.node_id else None
+    deps = Department.objects.order_by("name")
+    if district:
+        deps = deps.filter(node_id=district)
+    rules = selectors.deadline_rules()
+    if district:
+        from django.db.models import Q
+
+        rules = rules.filter(Q(department__isnull=True) | Q(department__node_id=district))
+    return render(request, "demands/deadlines.html", {
+        "config": selectors.DemandConfig.current(), "rules": rules, "departments": deps,
+        "categories": selectors.category_list(), "can_edit": can_edit, "errors": errors, "data": data})
