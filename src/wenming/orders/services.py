@@ -14,7 +14,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.core.validators import validate_phone
 from wenming.core.workdays import add_workdays
-from wenming.orders import permissions
+from wenming.orders import notices, permissions
 from wenming.orders.choices import (
     OPEN_STATUSES,
     STATUS_TIMESTAMP,
@@ -184,6 +184,7 @@ def order_place(*, actor, data: PlaceInput) -> Order:
     order.number = f"FW{local:%Y%m%d}{order.pk:06d}"
     order.save(update_fields=["number"])
     _event(order, actor=citizen, kind=EventKind.PLACE, from_status=None, to_status=OrderStatus.SUBMITTED, at=now)
+    notices.placed(order)
     return order
 
 
@@ -217,9 +218,11 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
             raise TransitionRefused("订单已派给该队伍", code="same_team")
         kind = EventKind.REDISPATCH if was == OrderStatus.DISPATCHED else EventKind.DISPATCH
         label = f"派给「{team.name}」" + (f"：{note}" if note else "")
-        return _transition(order, action="dispatch", actor=actor, kind=kind, note=label,
-                           data={"team": team.pk, "team_name": team.name, "mode": mode},
-                           fields={"team": team, "dispatch_mode": mode})
+        order = _transition(order, action="dispatch", actor=actor, kind=kind, note=label,
+                            data={"team": team.pk, "team_name": team.name, "mode": mode},
+                            fields={"team": team, "dispatch_mode": mode})
+        notices.dispatched(order, [team])
+        return order
     teams = list(eligible_teams(order=order, actor=actor))
     if not teams:
         raise InvalidInput("管辖范围内没有提供此类服务的队伍", code="no_eligible_team",
@@ -233,6 +236,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
     for team in teams:
         OrderOffer.objects.update_or_create(order=order, team=team,
                                             defaults={"status": OfferStatus.OPEN, "created_at": now})
+    notices.dispatched(order, teams)
     return order
 
 
@@ -390,6 +394,7 @@ def order_complete(*, order_id, actor, summary: str, served_count, hours, photos
     now = timezone.now()
     for content in cleaned:
         OrderPhoto.objects.create(order=order, image=content, uploaded_by=actor, uploaded_at=now)
+    notices.completed(order)
     return order
 
 
@@ -509,5 +514,6 @@ def order_escalate(*, order_id, now=None) -> Order | None:
            note=f"「{order.get_status_display()}」环节超时" + (f"，升级至{to.name}督办" if to else ""),
            data={"level": target, "station": to.pk if to else None})
     order.refresh_from_db()
+    notices.escalated(order)
     return order
 

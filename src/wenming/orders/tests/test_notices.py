@@ -1,0 +1,66 @@
+"""Each step of an order tells the person whose move is next, once (core.notices)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from wenming.core.models import Notice
+from wenming.orders.models import Order
+from wenming.orders.services import order_escalate
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user):
+    return list(Notice.objects.filter(user=user).order_by("id").values_list("title", flat=True))
+
+
+def test_place_tells_the_station_admins(flow, world):
+    oid = flow.place()
+    assert titles(world.station_admin) == ["新订单待派单：" + world.item_elder.name]
+    assert titles(world.station_admin_b) == []
+    assert Notice.objects.get(user=world.station_admin).link == f"/orders/{oid}/"
+
+
+def test_dispatch_tells_the_leader_and_redispatch_tells_the_new_one(flow, world):
+    oid = flow.place()
+    flow.dispatch(oid)
+    assert titles(world.team_leader) == ["新派单待接：" + world.item_elder.name]
+    flow.dispatch(oid, team=world.team_2)
+    assert titles(world.team_leader_2) == ["新派单待接：" + world.item_elder.name]
+    assert len(titles(world.team_leader)) == 1
+
+
+def test_grab_tells_every_offered_leader(flow, world):
+    oid = flow.place()
+    flow.dispatch(oid, mode="grab")
+    offered = Order.objects.get(pk=oid).offers.select_related("team__leader")
+    leaders = {o.team.leader for o in offered if o.team.leader_id}
+    assert leaders and all(titles(u)[-1].startswith("可抢单：") for u in leaders)
+
+
+def test_completion_asks_the_citizen_to_rate(flow, world):
+    oid = flow.place()
+    flow.dispatch(oid)
+    flow.accept(oid)
+    flow.complete(oid)
+    assert titles(world.citizen) == ["服务已完成，请评价：" + world.item_elder.name]
+
+
+def test_escalation_tells_the_level_above_once(flow, world):
+    oid = flow.place()
+    Order.objects.filter(pk=oid).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    order_escalate(order_id=oid)
+    order_escalate(order_id=oid)
+    order = Order.objects.get(pk=oid)
+    assert Notice.objects.filter(key__startswith=f"orders:escalated:{oid}:").count() == \
+        Notice.objects.filter(user__node=order.escalated_to.node).count() >= 1
+
+
+def test_a_refused_step_sends_nothing(flow, world):
+    oid = flow.place()
+    before = Notice.objects.count()
+    r = flow.post(world.citizen, oid, "dispatch", {"team": world.team.pk})
+    assert r.status_code == 403
+    assert Notice.objects.count() == before
