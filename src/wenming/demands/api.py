@@ -20,6 +20,8 @@ from wenming.demands.serializers import (
     DemandCallbackIn,
     DemandCategoryOut,
     DemandDecisionIn,
+    DemandDuplicateOut,
+    DemandDuplicatesFoundOut,
     DemandEventOut,
     DemandExtensionIn,
     DemandHouseholdOut,
@@ -82,10 +84,25 @@ class DemandListCreateApi(generics.ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request}
 
-    @extend_schema(request=DemandRecordIn, responses={201: DemandOut})
+    @extend_schema(request=DemandRecordIn, responses={201: DemandOut, 409: DemandDuplicatesFoundOut}, description=(
+        "登记诉求。若已有同一地点（村/社区/网格）、同一分类、在判定天数内登记且仍在办的诉求，"
+        "不写入任何数据，返回 409 `possible_duplicates` 及候选诉求；再次提交时带 `force: true` 仍登记为新诉求，"
+        "或带 `merge_into: <候选 id>` 登记并合并到该诉求（合并后共享办理结果）。"))
     def post(self, request):
         data = _parse(DemandRecordIn, request)
-        demand = services.demand_record(actor=request.user, data=services.RecordInput(**data))
+        force, merge_into = data.pop("force"), data.pop("merge_into")
+        record = services.RecordInput(**data)
+        if merge_into is not None:
+            demand = services.demand_record_merged(actor=request.user, data=record, into_id=merge_into)
+            return _demand_response(request, demand, status=201)
+        try:
+            demand = services.demand_record(actor=request.user, data=record, warn_duplicates=not force)
+        except services.DuplicatesFound as found:
+            return Response({
+                "detail": "已有同一地点、同一类别的在办诉求，请确认是否重复", "code": "possible_duplicates",
+                "errors": {}, "duplicate_days": selectors.DemandConfig.current().duplicate_days,
+                "candidates": DemandDuplicateOut(found.candidates, many=True, context={"request": request}).data,
+            }, status=409)
         return _demand_response(request, demand, status=201)
 
 

@@ -23,6 +23,7 @@ from wenming.demands.models import (
     Demand,
     DemandConfig,
     DemandEvent,
+    DemandFollow,
     ExtensionRequest,
     Household,
     ReturnRequest,
@@ -38,6 +39,8 @@ def visibility_q(user) -> Q:
     if user.is_superuser:
         return Q()
     q = Q(reporter=user) | Q(recorded_by=user)
+    if user.role in (Role.CITIZEN, Role.CADRE):  # staff see these through their scope anyway
+        q |= Q(pk__in=DemandFollow.objects.filter(user=user).values("demand_id"))
     if user.role == Role.CADRE:
         q |= Q(household__cadre=user)
     if user.role in SUPERVISOR_ROLES or user.role == Role.LEADER:
@@ -227,3 +230,18 @@ def deadline_rules() -> QuerySet:
     from wenming.demands.models import DeadlineRule
 
     return DeadlineRule.objects.select_related("department", "category__parent")
+
+
+def similar_open(*, category, node, now=None) -> QuerySet[Demand]:
+    """Open demands of the same category and place recorded within the configured days before `now`:
+    what a person recording a new one is warned about. Closed ones are left out: a problem that
+    comes back after it was closed is a new demand."""
+    now = now or timezone.now()
+    window = dt.timedelta(days=DemandConfig.current().duplicate_days)
+    return (Demand.objects.filter(category=category, node=node, status__in=list(OPEN_STATUSES),
+                                  collected_at__gte=now - window, collected_at__lte=now)
+            .select_related("category__parent", "node").order_by("-collected_at", "-id"))
+
+
+def followed_by(*, user) -> QuerySet[Demand]:
+    return Demand.objects.filter(follows__user=user).select_related("category__parent", "node", "satisfaction")

@@ -37,6 +37,38 @@ class DemandRecordIn(serializers.Serializer):
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
                                          default=None)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    force = serializers.BooleanField(required=False, default=False,
+                                     help_text="疑似重复时仍登记为新诉求（不传则有疑似重复时返回 409 及候选诉求）")
+    merge_into = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                          help_text="登记并合并到这条疑似重复的在办诉求（须为 409 返回的候选之一）")
+
+
+class DemandDuplicateOut(serializers.ModelSerializer):
+    """A possible duplicate shown at recording time: enough to recognise the problem, nothing personal."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    category = serializers.CharField(source="category.__str__")
+    node = serializers.CharField(source="node.name")
+    summary = serializers.SerializerMethodField(help_text="诉求内容摘要（群众看不到他人的诉求内容）")
+
+    class Meta:
+        model = Demand
+        fields = ["id", "number", "status", "status_display", "category", "node", "address", "collected_at",
+                  "summary"]
+
+    def get_summary(self, d) -> str:
+        user = self.context["request"].user if "request" in self.context else None
+        if user is None or getattr(user, "role", None) == "citizen":
+            return ""
+        return d.description if len(d.description) <= 60 else d.description[:59] + "…"
+
+
+class DemandDuplicatesFoundOut(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="possible_duplicates")
+    errors = serializers.DictField()
+    duplicate_days = serializers.IntegerField(help_text="判定天数（可配置）")
+    candidates = DemandDuplicateOut(many=True)
 
 
 class DemandAssignIn(serializers.Serializer):
@@ -121,7 +153,7 @@ class DemandOut(serializers.ModelSerializer):
         fields = [
             "id", "number", "status", "status_display", "channel", "channel_display", "category", "node",
             "description", "address", "latitude", "longitude", "contact_name", "contact_phone",
-            "suggested_department", "merged_into", "due_at", "is_overdue", "escalation_level", "urge_count",
+            "suggested_department", "suggestion_reason", "merged_into", "due_at", "is_overdue", "escalation_level", "urge_count",
             "reopen_count", "satisfaction", "resolved", "reply", "reason", "collected_at", "accepted_at",
             "assigned_at", "signed_at", "replied_at", "callback_at", "closed_at", "rejected_at", "merged_at",
             "assignments", "photos",

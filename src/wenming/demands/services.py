@@ -17,6 +17,7 @@ from wenming.demands import permissions
 from wenming.demands.choices import (
     ACTION_LABEL,
     FINISHED_ASSIGNMENT,
+    OPEN_STATUSES,
     STATUS_TIMESTAMP,
     TRANSITIONS,
     AssignmentStatus,
@@ -33,6 +34,7 @@ from wenming.demands.models import (
     Demand,
     DemandConfig,
     DemandEvent,
+    DemandFollow,
     DemandPhoto,
     ExtensionRequest,
     Household,
@@ -46,6 +48,7 @@ from wenming.demands.selectors import (
     deadline_limits,
     demand_get_for,
     household_get_for,
+    similar_open,
     suggest_department,
 )
 from wenming.demands.workhours import add_workhours
@@ -201,9 +204,18 @@ def _resolve_node(actor, data: RecordInput, household, errors) -> Node | None:
     return node
 
 
-@transaction.atomic
-def demand_record(*, actor, data: RecordInput, now=None) -> Demand:
-    """Record a demand from any channel (登记). Citizens report their own; cadres record visits."""
+class DuplicatesFound(Exception):
+    """Raised by `demand_record(warn_duplicates=True)` before anything is written: open demands about
+    the same category and place were recorded within the configured days. The page shows them and
+    lets the person follow one (citizens, cadres) or merge into one (dispatchers) instead."""
+
+    def __init__(self, candidates):
+        super().__init__("possible duplicates")
+        self.candidates = candidates
+
+
+def _clean_record(actor, data: RecordInput, *, with_photos: bool = True) -> dict:
+    """Check everything a recording needs (400 with every field's error); nothing is written."""
     if not getattr(actor, "is_authenticated", False):
         raise ActionForbidden("请先登录", code="login_required")
     if not (actor.is_superuser or actor.role in permissions.RECORDER_ROLES):
@@ -273,13 +285,31 @@ def demand_record(*, actor, data: RecordInput, now=None) -> Demand:
     if len(data.photos or []) > 9:
         errors["photos"] = ["最多 9 张照片"]
     photos = []
-    if not errors:
+    if not errors and with_photos:
         for upload in data.photos or []:
             photos.append(clean_photo(upload))  # 400/413 before anything is written
     if errors:
         raise InvalidInput("输入有误", errors=errors)
+    return {"category": category, "household": household, "description": description, "address": address,
+            "contact_name": contact_name, "phone": phone, "hotline_ref": hotline_ref, "node": node,
+            "photos": photos}
 
+
+@transaction.atomic
+def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool = False) -> Demand:
+    """Record a demand from any channel (登记). Citizens report their own; cadres record visits.
+
+    With `warn_duplicates`, open demands of the same category and place within the configured
+    days stop the recording (`DuplicatesFound`) so that the person can decide first."""
+    c = _clean_record(actor, data)
+    category, household, description, address = c["category"], c["household"], c["description"], c["address"]
+    contact_name, phone, hotline_ref, node, photos = (c["contact_name"], c["phone"], c["hotline_ref"], c["node"],
+                                                      c["photos"])
     now = now or timezone.now()
+    if warn_duplicates:
+        candidates = list(similar_open(category=category, node=node, now=now)[:5])
+        if candidates:
+            raise DuplicatesFound(candidates)
     if actor.role == Role.CITIZEN:
         contact_name = contact_name or actor.display_name
         phone = phone or actor.phone or ""
@@ -302,6 +332,46 @@ def demand_record(*, actor, data: RecordInput, now=None) -> Demand:
         DemandPhoto.objects.create(demand=demand, image=content, uploaded_by=actor, uploaded_at=now)
     _event(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
            data={"channel": data.channel})
+    return demand
+
+
+def record_duplicates(*, actor, data: RecordInput, now=None) -> list[Demand]:
+    """The open demands a recording of `data` would duplicate (same category and place, within the
+    configured days). Checks the input like a recording does (400 otherwise); writes nothing."""
+    c = _clean_record(actor, data, with_photos=False)
+    return list(similar_open(category=c["category"], node=c["node"], now=now)[:5])
+
+
+def _merge_fields(target: Demand) -> dict:
+    fields = {"merged_into_id": target.pk}
+    if target.status == S.CLOSED:
+        fields.update(_outcome_fields(target))
+    return fields
+
+
+@transaction.atomic
+def demand_record_merged(*, actor, data: RecordInput, into_id, now=None) -> Demand:
+    """Record a demand and merge it at once into the open one it duplicates (登记并合并).
+
+    The new record is kept (who raised it, when, from which household) and shares the existing
+    demand's outcome. Anyone who may record may do this, but only into a demand that such a
+    recording would duplicate (same category and place, open, within the configured days), so an
+    id cannot be used to reach other demands. A recorder who could not see the target before now
+    follows it (关注), to see its progress."""
+    now = now or timezone.now()
+    pk = _int(into_id, "merge_into")
+    target = next((d for d in record_duplicates(actor=actor, data=data, now=now) if d.pk == pk), None)
+    if target is None:
+        raise InvalidInput("合并目标不是同一地点、同一类别的在办诉求", errors={"merge_into": ["合并目标无效"]})
+    list(Demand.objects.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))
+    target.refresh_from_db()
+    if target.status not in OPEN_STATUSES:  # closed or merged since the page was shown
+        raise TransitionRefused("该诉求刚被办结或合并，请重新选择", code="merge_target_closed")
+    demand = demand_record(actor=actor, data=data, now=now)
+    demand = _move(demand, action="merge", actor=actor, kind=EventKind.MERGE, note=f"登记时合并至 {target.number}",
+                   fields=_merge_fields(target), data={"into": target.pk, "at_record": True}, now=now)
+    if not permissions.is_dispatcher(actor):
+        DemandFollow.objects.get_or_create(demand=target, user=actor, defaults={"at": now})
     return demand
 
 
@@ -355,9 +425,7 @@ def demand_merge(*, demand_id, actor, into_id, now=None) -> Demand:
         raise InvalidInput("不能合并到自身", errors={"into": ["不能合并到自身"]})
     if target.status == S.REJECTED:
         raise InvalidInput("目标诉求已不予受理", errors={"into": ["目标诉求已不予受理"]})
-    fields = {"merged_into_id": target.pk}
-    if target.status == S.CLOSED:
-        fields.update(_outcome_fields(target))
+    fields = _merge_fields(target)
     demand = _move(demand, action="merge", actor=actor, kind=EventKind.MERGE, note=f"合并至 {target.number}",
                    fields=fields, data={"into": target.pk}, now=now)
     # anything merged into this one follows it to the new target

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.pages import run_service
 from wenming.demands import permissions, rates, selectors, services
 from wenming.demands.choices import Channel, DemandStatus
@@ -38,17 +38,29 @@ def _progress(demand):
 
 
 def _record_from_post(request, *, channel, household=None, visit=None):
-    raw = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""}
+    """Record from a form. A possible duplicate stops it (`DuplicatesFound`) unless the form says
+    `force` (record anyway) or `merge_into` (record and merge into that one)."""
+    raw = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "visit", "note") and v != ""}
     raw["channel"] = channel
     if household is not None:
         raw["household"] = household.pk
     parsed = DemandRecordIn(data=raw)
     parsed.is_valid(raise_exception=True)
     data = dict(parsed.validated_data)
+    force, merge_into = data.pop("force"), data.pop("merge_into")
     data["photos"] = request.FILES.getlist("photos")
     if visit is not None:
         data["visit"] = visit.pk
-    return services.demand_record(actor=request.user, data=services.RecordInput(**data))
+    record = services.RecordInput(**data)
+    if merge_into is not None:
+        return services.demand_record_merged(actor=request.user, data=record, into_id=merge_into)
+    return services.demand_record(actor=request.user, data=record, warn_duplicates=not force)
+
+
+def _duplicates_context(request, found) -> dict:
+    return {"duplicates": found.candidates, "duplicate_days": selectors.DemandConfig.current().duplicate_days,
+            "had_photos": bool(request.FILES.getlist("photos")),
+            "can_merge_as_dispatcher": permissions.is_dispatcher(request.user)}
 
 
 def _form_errors(exc):
@@ -69,20 +81,27 @@ def report(request):
     if request.user.role not in (Role.CITIZEN, Role.CADRE) and not permissions.is_dispatcher(request.user):
         raise NotFound()
     errors, data = {}, request.POST if request.method == "POST" else {}
+    dups = {}
     if request.method == "POST":
         channel = Channel.CITIZEN if request.user.role == Role.CITIZEN else Channel.GRID
         try:
             demand = _record_from_post(request, channel=channel)
+        except services.DuplicatesFound as found:
+            dups = _duplicates_context(request, found)
         except (DRFValidationError, InvalidInput) as exc:
             errors = _form_errors(exc)
-        except ActionForbidden as exc:
+        except (ActionForbidden, TransitionRefused) as exc:
             messages.error(request, exc.message)
         else:
+            if demand.merged_into_id:
+                messages.success(request, f"已登记（编号 {demand.number}）并合并到 {demand.merged_into.number}，"
+                                          "办理结果将同步给您。")
+                return redirect("demands:detail", pk=demand.merged_into_id)
             messages.success(request, f"已提交，编号 {demand.number}。我们会尽快受理。")
             return redirect("demands:detail", pk=demand.pk)
     return render(request, "demands/report.html", {
         "categories": selectors.category_list(), "villages": _villages(request.user), "errors": errors,
-        "data": data})
+        "data": data, **dups})
 
 
 @login_required
@@ -90,7 +109,8 @@ def mine(request):
     qs = selectors.demand_list_for(user=request.user)
     qs = qs.filter(reporter=request.user) if request.user.role == Role.CITIZEN else qs.filter(
         recorded_by=request.user)
-    return render(request, "demands/mine.html", {"demands": qs[:200]})
+    return render(request, "demands/mine.html", {"demands": qs[:200],
+                                                 "followed": selectors.followed_by(user=request.user)[:50]})
 
 
 @login_required
@@ -109,7 +129,7 @@ def households(request):
 def household(request, pk):
     """A household: record a visit and the demands raised in it (走访登记)."""
     h = selectors.household_get_for(user=request.user, household_id=pk)
-    errors, data = {}, {}
+    errors, data, dups = {}, {}, {}
     if request.method == "POST":
         data = request.POST
         try:
@@ -124,17 +144,20 @@ def household(request, pk):
                 demand = None
                 if request.POST.get("description", "").strip():
                     demand = _record_from_post(request, channel=Channel.VISIT, household=h, visit=visit)
+        except services.DuplicatesFound as found:  # the visit rolled back too; saved with the choice
+            dups = _duplicates_context(request, found)
         except (DRFValidationError, InvalidInput) as exc:
             errors = _form_errors(exc)
-        except ActionForbidden as exc:
+        except (ActionForbidden, TransitionRefused) as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"走访已登记{'，诉求编号 ' + demand.number if demand else ''}")
+            merged = f"，已合并到 {demand.merged_into.number}" if demand and demand.merged_into_id else ""
+            messages.success(request, f"走访已登记{'，诉求编号 ' + demand.number if demand else ''}{merged}")
             return redirect(f"{reverse('demands:household', args=[h.pk])}?visit={visit.pk}")
     current = h.visits.filter(pk=_int_or_none(request.GET.get("visit")), cadre=request.user).first()
     return render(request, "demands/household.html", {"current_visit": current,
         "h": h, "visits": h.visits.order_by("-at")[:10], "demands": h.demands.select_related("category")[:20],
-        "categories": selectors.category_list(), "errors": errors, "data": data})
+        "categories": selectors.category_list(), "errors": errors, "data": data, **dups})
 
 
 @login_required
