@@ -270,6 +270,12 @@ class VolunteerImportApi(APIView):
 
 class OrgIn(serializers.Serializer):
     name = serializers.CharField(max_length=1000)
+    credit_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
+                                        help_text="统一社会信用代码（18位，GB 32100 校验），可空")
+    categories = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                       max_length=50)
+    password = serializers.CharField(required=False, allow_blank=True, default="", max_length=128,
+                                     help_text="未登录申请时必填：组织账号的密码，账号为联系电话")
     node = serializers.IntegerField()
     contact_name = serializers.CharField(max_length=1000)
     contact_phone = serializers.CharField(max_length=100)
@@ -291,11 +297,12 @@ class OrgOut(serializers.ModelSerializer):
     node = serializers.CharField(source="node.name")
     contact_phone = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display")
+    categories = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
         model = VolunteerOrg
-        fields = ["id", "name", "node", "status", "status_label", "contact_name", "contact_phone", "description",
-                  "review_note"]
+        fields = ["id", "name", "node", "status", "status_label", "credit_code", "categories", "contact_name",
+                  "contact_phone", "description", "review_note"]
 
     def get_contact_phone(self, org) -> str:
         return mask_phone(org.contact_phone)
@@ -313,6 +320,15 @@ class OrgDetailOut(OrgOut):
 
 
 class OrgListCreateApi(APIView):
+    """GET: organisations the caller sees. POST: an organisation applies (组织入驻); without a
+    session or token the applicant's account is created from the contact phone and `password`."""
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
+
+    def get_throttles(self):
+        return [RegisterAnonThrottle()] if self.request.method == "POST" else super().get_throttles()
+
     @extend_schema(responses=OrgOut(many=True))
     def get(self, request):
         return Response(OrgOut(selectors.org_list_for(user=request.user).order_by("name")[:500], many=True).data)
@@ -324,7 +340,9 @@ class OrgListCreateApi(APIView):
         d = s.validated_data
         org = services.org_register(actor=request.user, name=d["name"], node_id=d["node"],
                                     contact_name=d["contact_name"], contact_phone=d["contact_phone"],
-                                    description=d["description"], service_area_ids=d["service_areas"])
+                                    description=d["description"], service_area_ids=d["service_areas"],
+                                    credit_code=d["credit_code"], category_ids=d["categories"],
+                                    password=d["password"])
         return Response(OrgOut(org).data, status=201)
 
 

@@ -39,6 +39,12 @@ class VolunteerOrg(models.Model):
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = ProtectedField("联系电话", blank=True, default="")
     description = models.TextField("简介", max_length=1000, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True,
+                                   help_text="18位，按 GB 32100 校验；尚未登记的组织可不填")
+    categories = models.ManyToManyField("ServiceCategory", blank=True, related_name="orgs", verbose_name="服务类别")
+    # the organisation's own accounts: they manage its members and teams once it is approved
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_orgs",
+                                    verbose_name="组织管理员")
     service_areas = models.ManyToManyField(Node, blank=True, related_name="serving_orgs", verbose_name="服务区域")
     status = models.CharField("审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -53,7 +59,11 @@ class VolunteerOrg(models.Model):
         verbose_name = "志愿服务组织"
         verbose_name_plural = "志愿服务组织"
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["node", "name"], name="org_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "name"], name="org_unique_name"),
+            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""),
+                                    name="org_unique_credit_code"),
+        ]
 
     def __str__(self):
         return self.name
@@ -257,3 +267,63 @@ class RecordUnlock(models.Model):
     class Meta:
         verbose_name = "记录解锁"
         verbose_name_plural = "记录解锁"
+
+
+class JoinRequest(models.Model):
+    """A volunteer asks to join a team or an organisation (申请加入).
+
+    pending → approved (the volunteer joins; joining another organisation is a transfer)
+            → declined (with a reason) → withdrawn (by the volunteer). Decided by compare-and-set
+    on `status`; at most one pending request per volunteer and team or organisation.
+    """
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "队伍"
+        ORG = "org", "组织"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已同意"
+        DECLINED = "declined", "已拒绝"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="join_requests",
+                                  verbose_name="志愿者")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="join_requests",
+                             verbose_name="队伍")
+    org = models.ForeignKey(VolunteerOrg, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="join_requests", verbose_name="组织")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("申请留言", max_length=200, blank=True)
+    created_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("拒绝原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "入队/入会申请"
+        verbose_name_plural = "入队/入会申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="team", team__isnull=False, org__isnull=True)
+                           | models.Q(kind="org", org__isnull=False, team__isnull=True)),
+                name="join_request_one_target"),
+            models.UniqueConstraint(fields=["volunteer", "team"],
+                                    condition=models.Q(status="pending", team__isnull=False),
+                                    name="join_request_one_pending_team"),
+            models.UniqueConstraint(fields=["volunteer", "org"],
+                                    condition=models.Q(status="pending", org__isnull=False),
+                                    name="join_request_one_pending_org"),
+            models.CheckConstraint(condition=~models.Q(status="declined") | ~models.Q(reason=""),
+                                   name="join_request_decline_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} → {self.team or self.org}"
+
+    @property
+    def target(self):
+        return self.team if self.kind == self.Kind.TEAM else self.org

@@ -106,7 +106,8 @@ def org_statistics(org) -> dict:
 
 
 def org_list_for(*, user) -> QuerySet:
-    """Staff see organisations in their subtree (any status); others the approved ones of their district."""
+    """Staff see organisations in their subtree (any status); others the approved ones of their district,
+    plus those they are an account of (their own application, whatever its status)."""
     from wenming.regions.choices import DISPATCHER_ROLES
     from wenming.volunteers.models import VolunteerOrg
 
@@ -114,11 +115,12 @@ def org_list_for(*, user) -> QuerySet:
         return VolunteerOrg.objects.none()
     if user.is_superuser or user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
         return VolunteerOrg.objects.filter(scope_q(user, "node__path")).select_related("node")
+    own = Q(pk__in=VolunteerOrg.admins.through.objects.filter(user_id=user.pk).values("volunteerorg_id"))
     if user.node_id is None:
-        return VolunteerOrg.objects.none()
+        return VolunteerOrg.objects.filter(own).select_related("node")
     district_id = user.node.district_id or user.node_id
-    return VolunteerOrg.objects.filter(Q(node__district_id=district_id) | Q(node_id=district_id),
-                                       status="approved").select_related("node")
+    return VolunteerOrg.objects.filter((Q(node__district_id=district_id) | Q(node_id=district_id))
+                                       & Q(status="approved") | own).select_related("node")
 
 
 def org_get_for(*, user, org_id):

@@ -321,21 +321,30 @@ def org_transfer(*, volunteer: Volunteer, org: VolunteerOrg | None, note: str = 
 
 # --- organisations: registration and review -----------------------------------------------------
 
+ORG_REVIEWER_ROLES = frozenset({Role.INSTITUTE_ADMIN, Role.CENTER_ADMIN})
+
+
 @transaction.atomic
 def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone: str, description: str = "",
-                 service_area_ids=()) -> VolunteerOrg:
-    """Any signed-in user applies to register an organisation; it waits for review."""
-    if not getattr(actor, "is_authenticated", False):
-        raise ActionForbidden("请先登录", code="login_required")
+                 service_area_ids=(), credit_code: str = "", category_ids=(), password: str = "") -> VolunteerOrg:
+    """An organisation applies to register (组织入驻); it waits for the institute/centre over its node.
+
+    The applicant becomes the organisation's first account (`admins`). A signed-in user applies
+    with their own account; an anonymous visitor gets one in the same step (username = the
+    contact phone, role citizen, node = the organisation's node), like volunteer registration.
+    """
+    from wenming.volunteers.validators import validate_credit_code
+
+    authenticated = getattr(actor, "is_authenticated", False)
     errors: dict = {}
     name = (name or "").strip()
     if not name or len(name) > 80:
         errors["name"] = ["名称不能为空且不超过80字"]
     try:
-        node = Node.objects.get(pk=int(node_id))
+        node = Node.objects.get(pk=int(node_id), kind__in=["district", "town"])
     except (Node.DoesNotExist, TypeError, ValueError, OverflowError):
         node = None
-        errors["node"] = ["请选择所属区域"]
+        errors["node"] = ["请选择所属区县或乡镇（街道）"]
     contact_name = (contact_name or "").strip()
     if not contact_name or len(contact_name) > 40:
         errors["contact_name"] = ["请填写联系人（不超过40字）"]
@@ -346,35 +355,75 @@ def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone:
     if len(description or "") > 1000:
         errors["description"] = ["简介不超过1000字"]
     try:
+        credit_code = validate_credit_code(credit_code)
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    else:
+        if credit_code and VolunteerOrg.objects.filter(credit_code=credit_code).exists():
+            errors["credit_code"] = ["该统一社会信用代码已登记"]
+    try:
         area_ids = {int(a) for a in service_area_ids or ()}
     except (TypeError, ValueError):
         area_ids, errors["service_areas"] = set(), ["服务区域无效"]
     areas = list(Node.objects.filter(pk__in=area_ids))
+    try:
+        cat_ids = {int(c) for c in category_ids or ()}
+    except (TypeError, ValueError):
+        cat_ids, errors["categories"] = set(), ["服务类别无效"]
+    categories = list(ServiceCategory.objects.filter(pk__in=cat_ids))
+    if len(categories) != len(cat_ids):
+        errors["categories"] = ["服务类别无效"]
     if node is not None:
         district_id = node.district_id or node.pk
         if any((a.district_id or a.pk) != district_id for a in areas) or len(areas) != len(area_ids):
             errors["service_areas"] = ["服务区域须在本区县内"]
         if VolunteerOrg.objects.filter(node=node, name=name).exists():
             errors["name"] = ["该区域已有同名组织"]
+    if not authenticated and not (8 <= len(password or "") <= 128):
+        errors["password"] = ["请设置8–128位的登录密码"]
     if errors:
         raise InvalidInput("组织信息有误", errors=errors)
-    org = VolunteerOrg.objects.create(name=name, node=node, contact_name=contact_name, contact_phone=contact_phone,
-                                      description=description or "", status=VolunteerOrg.Status.PENDING,
-                                      applicant=actor)
+    user = actor if authenticated else None
+    if user is None:
+        if User.objects.filter(username=contact_phone).exists():
+            raise InvalidInput("该手机号已注册账号，请先登录再申请",
+                               errors={"contact_phone": ["该手机号已注册账号，请先登录再申请"]})
+        try:
+            with transaction.atomic():
+                user = user_create(username=contact_phone, password=password, role=Role.CITIZEN, node=node,
+                                   full_name=contact_name, phone=contact_phone)
+        except IntegrityError:
+            raise InvalidInput("该手机号已注册账号，请先登录再申请",
+                               errors={"contact_phone": ["该手机号已注册账号，请先登录再申请"]}) from None
+    try:
+        with transaction.atomic():
+            org = VolunteerOrg.objects.create(name=name, node=node, contact_name=contact_name,
+                                              contact_phone=contact_phone, description=description or "",
+                                              credit_code=credit_code, status=VolunteerOrg.Status.PENDING,
+                                              applicant=user)
+    except IntegrityError:  # the same name or code applying twice at once
+        raise InvalidInput("该组织已提交过申请", errors={"name": ["该组织已提交过申请"]}) from None
     org.service_areas.set(areas)
+    org.categories.set(categories)
+    org.admins.add(user)
     return org
+
+
+def can_review_org(actor, org: VolunteerOrg) -> bool:
+    return bool(actor.is_superuser or actor.role in ORG_REVIEWER_ROLES)
 
 
 @transaction.atomic
 def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
+    """The institute (town organisations) or the centre (any) approves or rejects an application."""
     try:
         org = VolunteerOrg.objects.select_related("node").get(pk=int(org_id))
     except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
     if not in_scope(actor, org.node):
         raise NotFound()
-    if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以审核组织", code="not_reviewer")
+    if not can_review_org(actor, org):
+        raise ActionForbidden("只有实践所、中心管理员可以审核组织", code="not_reviewer")
     note = (note or "").strip()[:200]
     if not approve and not note:
         raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
@@ -389,13 +438,20 @@ def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
 
 # --- membership actions with an actor (API and pages) ---------------------------------------------
 
+def administers(actor, org_id) -> bool:
+    """The actor is an account of this organisation, and the organisation is approved."""
+    if not org_id or not getattr(actor, "is_authenticated", False):
+        return False
+    return VolunteerOrg.objects.filter(pk=org_id, admins=actor, status=VolunteerOrg.Status.APPROVED).exists()
+
+
 def _team_for(actor, team_id) -> Team:
     try:
         team = Team.objects.select_related("station__node").get(pk=int(team_id))
     except (Team.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
     if not (in_scope(actor, team.station.node) or team.leader_id == actor.pk
-            or team.members.filter(user=actor).exists()):
+            or team.members.filter(user=actor).exists() or administers(actor, team.org_id)):
         raise NotFound()
     return team
 
@@ -411,8 +467,10 @@ def _volunteer_in_scope(actor, volunteer_id) -> Volunteer:
 
 
 def _manages_team(actor, team: Team) -> bool:
+    """The team's leader, an admin over its station, or an account of the organisation it belongs to."""
     return bool(actor.is_superuser or team.leader_id == actor.pk
-                or (actor.role in DISPATCHER_ROLES and in_scope(actor, team.station.node)))
+                or (actor.role in DISPATCHER_ROLES and in_scope(actor, team.station.node))
+                or administers(actor, team.org_id))
 
 
 @transaction.atomic
@@ -425,9 +483,13 @@ def team_member_add(*, actor, team_id, volunteer_id, note: str = "") -> Membersh
         volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
     except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
-    # an admin adds volunteers of their subtree; a leader, any volunteer of the team's district
+    # an admin adds volunteers of their subtree; a leader, any volunteer of the team's district;
+    # an organisation's account, its own members
     district_id = team.station.node.district_id or team.station.node_id
-    if not (in_scope(actor, volunteer.node) or (team.leader_id == actor.pk and volunteer.district_id == district_id)):
+    staff = actor.is_superuser or actor.role in DISPATCHER_ROLES
+    if not ((staff and in_scope(actor, volunteer.node))
+            or (team.leader_id == actor.pk and volunteer.district_id == district_id)
+            or (team.org_id and volunteer.org_id == team.org_id and administers(actor, team.org_id))):
         raise NotFound()
     if volunteer.status != Volunteer.Status.APPROVED:
         raise TransitionRefused("志愿者尚未通过审核", code="not_approved")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from wenming.volunteers import views
+from wenming.volunteers import views, views_join
 
 app_name = "volunteers"
 urlpatterns: list = [
@@ -20,6 +20,11 @@ urlpatterns: list = [
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("teams/<int:team_pk>/leave/", views.team_leave_view, name="team-leave"),
+    path("join/", views_join.join, name="join"),
+    path("join/<int:pk>/withdraw/", views_join.join_withdraw, name="join-withdraw"),
+    path("org/leave/", views_join.org_leave, name="org-leave"),
+    path("requests/", views_join.requests_inbox, name="requests"),
+    path("orgs/<int:pk>/manage/", views_join.org_manage, name="org-manage"),
     path("orgs/", views.org_list, name="orgs"),
     path("orgs/new/", views.org_register, name="org-register"),
     path("orgs/<int:pk>/", views.org_detail, name="org"),

@@ -63,9 +63,18 @@ def _next_star(hours):
 
 @login_required
 def me(request):
+    from wenming.volunteers.joining import (
+        administered_orgs,
+        join_requests_of,
+        join_requests_to_decide,
+    )
+
     volunteer = selectors.volunteer_of(request.user)
+    managed = list(request.user.administered_orgs.all()[:10])
     if volunteer is None:
-        return redirect("volunteers:register")
+        # an organisation's account without a volunteer profile starts on its organisation
+        return redirect("volunteers:org-manage", pk=managed[0].pk) if managed and administered_orgs(
+            request.user).exists() else redirect("volunteers:register")
     stars = star_level(volunteer.total_hours)
     next_at, pct = _next_star(volunteer.total_hours)
     # a phone screen shows the latest few; the whole list is one tap away
@@ -75,7 +84,9 @@ def me(request):
         "records": volunteer.records.select_related("confirmed_by").order_by("-served_on", "-id")[:shown],
         "record_count": volunteer.records.count(), "records_shown": shown,
         "certificates": volunteer.certificates.all()[:20], "disclose_options": DISCLOSE_OPTIONS.items(),
-        "teams": volunteer.teams.all(),
+        "teams": volunteer.teams.all(), "managed": managed,
+        "requests": join_requests_of(volunteer).filter(status="pending").count(),
+        "to_decide": join_requests_to_decide(user=request.user).count(),
     })
 
 
@@ -183,8 +194,10 @@ def org_list(request):
 
     orgs = selectors.org_list_for(user=request.user).order_by("status", "name")
     staff = request.user.is_superuser or services.can_review(request.user, None)
+    reviewer = request.user.is_superuser or request.user.role in services.ORG_REVIEWER_ROLES
     return render(request, "volunteers/org_list.html", {
-        "pending": orgs.filter(status=VolunteerOrg.Status.PENDING) if staff else [],
+        "pending": orgs.filter(status=VolunteerOrg.Status.PENDING) if reviewer else [],
+        "mine": request.user.administered_orgs.all(), "reviewer": reviewer,
         "orgs": orgs.filter(status=VolunteerOrg.Status.APPROVED)[:300], "staff": staff,
     })
 
@@ -192,39 +205,57 @@ def org_list(request):
 @login_required
 def org_detail(request, pk):
     from wenming.core.validators import mask_phone
+    from wenming.volunteers.joining import org_for_manager
 
     org = selectors.org_get_for(user=request.user, org_id=pk)
     staff = request.user.is_superuser or services.can_review(request.user, None)
+    try:
+        manage = org.status == "approved" and bool(org_for_manager(user=request.user, org_id=org.pk))
+    except NotFound:
+        manage = False
+    volunteer = selectors.volunteer_of(request.user)
     return render(request, "volunteers/org_detail.html", {
+        "manage": manage, "volunteer": volunteer, "categories": org.categories.all(),
+        "can_review": org.status == "pending" and services.can_review_org(request.user, org) and not
+        org.admins.filter(pk=request.user.pk).exists(),
         "org": org, "stats": selectors.org_statistics(org), "teams": org.teams.filter(is_active=True)
         .select_related("station", "leader"), "areas": org.service_areas.all(),
         "phone": org.contact_phone if staff else mask_phone(org.contact_phone),
     })
 
 
-@login_required
 def org_register(request):
+    """An organisation applies (组织入驻); a visitor without an account gets one in the same step."""
     from wenming.regions.models import Node
 
     errors, data = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            org = services.org_register(actor=request.user, name=data.get("name", ""), node_id=data.get("node"),
-                                        contact_name=data.get("contact_name", ""),
-                                        contact_phone=data.get("contact_phone", ""),
-                                        description=data.get("description", ""),
-                                        service_area_ids=[a for a in request.POST.getlist("service_areas")
-                                                          if a.isdigit()])
+            org = services.org_register(
+                actor=request.user, name=data.get("name", ""), node_id=data.get("node"),
+                contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
+                description=data.get("description", ""), credit_code=data.get("credit_code", ""),
+                service_area_ids=[a for a in request.POST.getlist("service_areas") if a.isdigit()],
+                category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
+                password=data.get("password", ""))
         except InvalidInput as exc:
             errors = form_errors(exc.errors)
         else:
-            messages.success(request, f"“{org.name}”已提交，等待审核。")
-            return redirect("volunteers:orgs")
-    district_id = (request.user.node.district_id or request.user.node_id) if request.user.node_id else None
+            if not request.user.is_authenticated:
+                login(request, org.applicant, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"“{org.name}”已提交，等待实践所（中心）审核。")
+            return redirect("volunteers:org", pk=org.pk)
+    if request.user.is_authenticated and request.user.node_id:
+        district_id = request.user.node.district_id or request.user.node_id
+    else:
+        district = Node.objects.filter(kind="district").order_by("pk").first()
+        district_id = district.pk if district else None
     nodes = Node.objects.filter(Q(district_id=district_id) | Q(pk=district_id), kind__in=["district", "town"]) \
         .order_by("path") if district_id else Node.objects.none()
-    return render(request, "volunteers/org_register.html", {"data": data, "errors": errors, "nodes": nodes,
-                                                            "checked": set(request.POST.getlist("service_areas"))})
+    return render(request, "volunteers/org_register.html", {
+        "data": data, "errors": errors, "nodes": nodes, "categories": ServiceCategory.objects.all(),
+        "checked": set(request.POST.getlist("service_areas")), "checked_cats": set(request.POST.getlist("categories")),
+    })
 
 
 @login_required

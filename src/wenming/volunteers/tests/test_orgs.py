@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.errors import InvalidInput, NotFound, TransitionRefused
 from wenming.volunteers.models import ServiceRecord, VolunteerOrg
 from wenming.volunteers.selectors import org_list_for, org_statistics
 from wenming.volunteers.services import org_register, org_review, org_transfer, service_hours_credit
@@ -43,11 +43,12 @@ def test_bad_applications(world, bad):
     assert not VolunteerOrg.objects.exists()
 
 
-def test_anonymous_cannot_apply(world):
+def test_anonymous_applicant_needs_a_password(world):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(InvalidInput) as exc:
         apply(world, actor=AnonymousUser())
+    assert set(exc.value.errors) == {"password"}
 
 
 def test_statistics_count_members_hours_activities_and_orders(world):
