@@ -30,6 +30,7 @@ from wenming.demands.models import (
 )
 from wenming.demands.permissions import SUPERVISOR_ROLES
 from wenming.regions.choices import Role
+from wenming.regions.models import Node
 from wenming.regions.selectors import scope_q
 
 
@@ -144,6 +145,69 @@ def suggest_department(category: Category):
             return category.department
         category = category.parent
     return None
+
+
+# routing learned from the dispatchers' choices: how far back, how many examples at least, and
+# what share the most chosen department needs before it replaces the configured one
+ROUTING_WINDOW_DAYS = 180
+ROUTING_MIN_EXAMPLES = 3
+ROUTING_MIN_SHARE = 0.5
+
+
+def _mapped(category: Category) -> tuple:
+    c = category
+    while c is not None:
+        if c.department_id:
+            where = f"分类「{category.name}」" if c.pk == category.pk else f"上级分类「{c.name}」"
+            return c.department, f"按{where}配置的默认承办部门"
+        c = c.parent
+    return None, ""
+
+
+def routing_suggestion(*, category: Category, node: Node, now=None) -> tuple:
+    """The department to suggest for a demand of `category` at `node`, and why (shown to the operator).
+
+    The configured category → department mapping comes first. Dispatchers' choices are kept as
+    labelled examples (`RoutingExample`); where some of them overrode the suggestion, the examples
+    of the same category in the same place decide instead: the community first, then its town,
+    then the district, the narrowest with at least ROUTING_MIN_EXAMPLES examples in the last
+    ROUTING_WINDOW_DAYS days. If the department chosen most there (more than half of them) is not
+    the configured one, it is suggested, with the counts as the reason."""
+    from wenming.demands.models import RoutingExample
+
+    mapped, reason = _mapped(category)
+    now = now or timezone.now()
+    rows = list(RoutingExample.objects.filter(category=category, at__gte=now - dt.timedelta(days=ROUTING_WINDOW_DAYS))
+                .order_by("-at", "-id").values_list("chosen_id", "overridden", "demand__path")[:500])
+    if not rows or not any(overridden for _, overridden, _ in rows):
+        return mapped, reason or "该分类未配置承办部门，请调度员选择"
+    levels = []
+    parts = node.path.strip("/").split("/")
+    for depth, label in ((len(parts), f"本{node.get_kind_display()}"), (2, "本乡镇/街道"), (1, "全区")):
+        if depth > len(parts):
+            continue
+        prefix = "/" + "/".join(parts[:depth]) + "/"
+        if levels and levels[-1][0] == prefix:
+            continue
+        levels.append((prefix, label))
+    for prefix, label in levels:
+        here = [chosen for chosen, _, path in rows if path.startswith(prefix)]
+        if len(here) < ROUTING_MIN_EXAMPLES:
+            continue
+        counts: dict = {}
+        for chosen in here:
+            counts[chosen] = counts.get(chosen, 0) + 1
+        top, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+        if n / len(here) <= ROUTING_MIN_SHARE or (mapped is not None and top == mapped.pk):
+            break  # the examples agree with the mapping, or do not agree among themselves
+        from wenming.regions.models import Department
+
+        dep = Department.objects.filter(pk=top).first()
+        if dep is None:
+            break
+        was = f"（默认部门为{mapped.name}）" if mapped is not None else ""
+        return dep, f"{label}近{ROUTING_WINDOW_DAYS}天同类诉求派单 {len(here)} 次，{n} 次由调度员派给{dep.name}{was}"
+    return mapped, reason or "该分类未配置承办部门，请调度员选择"
 
 
 def household_list_for(*, user) -> QuerySet[Household]:

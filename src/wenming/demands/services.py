@@ -48,8 +48,8 @@ from wenming.demands.selectors import (
     deadline_limits,
     demand_get_for,
     household_get_for,
+    routing_suggestion,
     similar_open,
-    suggest_department,
 )
 from wenming.demands.workhours import add_workhours
 from wenming.regions.choices import NodeKind, Role
@@ -319,13 +319,14 @@ def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool =
     visit = None
     if data.visit is not None:
         visit = Visit.objects.filter(pk=_int(data.visit, "visit"), cadre=actor).first()
-    suggested = suggest_department(category)
+    suggested, suggestion_reason = routing_suggestion(category=category, node=node, now=now)
     demand = Demand.objects.create(
         district=node.district or node, node=node, path=node.path, channel=data.channel, category=category,
         description=description, address=address, latitude=data.latitude, longitude=data.longitude,
         contact_name=contact_name, contact_phone=phone,
         reporter=actor if actor.role == Role.CITIZEN else None, recorded_by=actor, household=household,
-        visit=visit, hotline_ref=hotline_ref, suggested_department=suggested, status=S.RECEIVED, collected_at=now)
+        visit=visit, hotline_ref=hotline_ref, suggested_department=suggested,
+        suggestion_reason=suggestion_reason[:200], status=S.RECEIVED, collected_at=now)
     demand.number = f"SQ{timezone.localtime(now):%Y%m%d}{demand.pk:06d}"
     demand.save(update_fields=["number"])
     for content in photos:
