@@ -18,6 +18,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, Transit
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
 from wenming.regions.selectors import in_scope, scope_q
+from wenming.volunteers import notices
 from wenming.volunteers.models import (
     JoinRequest,
     Membership,
@@ -155,10 +156,12 @@ def join_request_create(*, actor, team_id=None, org_id=None, message: str = "") 
         fields = {"kind": JoinRequest.Kind.ORG, "org": org}
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(volunteer=volunteer, message=message, created_at=timezone.now(),
-                                              **fields)
+            request = JoinRequest.objects.create(volunteer=volunteer, message=message, created_at=timezone.now(),
+                                                 **fields)
     except IntegrityError:
         raise TransitionRefused("已有待审核的申请，请耐心等待", code="already_requested") from None
+    notices.join_requested(request)
+    return request
 
 
 @transaction.atomic
@@ -215,6 +218,7 @@ def join_request_decide(*, actor, request_id, approve: bool, reason: str = "") -
                 raise TransitionRefused("已是该组织成员", code="already_member")
             org_transfer(volunteer=volunteer, org=request.org, note=note)
     request.refresh_from_db()
+    notices.join_decided(request)
     return request
 
 

@@ -280,6 +280,9 @@ def volunteer_review(*, volunteer_id, actor, approve: bool, note: str = "") -> V
     if not won:
         raise TransitionRefused("该志愿者已审核", code="already_reviewed")
     volunteer.refresh_from_db()
+    from wenming.volunteers import notices
+
+    notices.volunteer_reviewed(volunteer)
     return volunteer
 
 
@@ -406,6 +409,9 @@ def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone:
     org.service_areas.set(areas)
     org.categories.set(categories)
     org.admins.add(user)
+    from wenming.volunteers import notices
+
+    notices.org_registered(org)
     return org
 
 
@@ -433,6 +439,9 @@ def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
     if not won:
         raise TransitionRefused("该组织已审核", code="already_reviewed")
     org.refresh_from_db()
+    from wenming.volunteers import notices
+
+    notices.org_reviewed(org)
     return org
 
 
