@@ -40,11 +40,16 @@ class UnitAdmin(ScopedAdmin):
     view_roles = READERS
     edit_roles = OFFICE
     can_add = False
-    list_display = ("name", "kind", "contact", "is_active")
+    list_display = ("name", "kind", "responsible", "contact_names", "is_active")
     list_filter = ("kind", "is_active")
-    fields = ("name", "kind", "contact", "is_active")
-    readonly_fields = ("kind",)
-    raw_id_fields = ("contact",)
+    # the responsible person and contacts are set on the page 单位联络人 (/assessment/units/),
+    # which offers only the unit's own people and audits each change
+    fields = ("name", "kind", "responsible", "contact_names", "is_active")
+    readonly_fields = ("kind", "responsible", "contact_names")
+
+    @admin.display(description="联络员")
+    def contact_names(self, obj):
+        return "、".join(u.full_name or u.username for u in obj.contacts.all()) or "—"
 
 
 @admin.register(IndicatorSystem)

@@ -56,6 +56,7 @@ from wenming.assessment.serializers import (
     AssessSystemOut,
     AssessTaskOut,
     AssessUnitOut,
+    AssessUnitPeopleIn,
     AssessVoteIn,
 )
 from wenming.core.errors import NotFound
@@ -85,6 +86,17 @@ class UnitListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.unit_list_for(user=self.request.user)
+
+
+class UnitPeopleApi(APIView):
+    """The office sets a unit's responsible person and contacts (only the unit's own staff)."""
+
+    @extend_schema(request=AssessUnitPeopleIn, responses=AssessUnitOut)
+    def put(self, request, pk):
+        data = _parse(AssessUnitPeopleIn, request)
+        unit = services.unit_set_people(actor=request.user, unit_id=pk, responsible_id=data["responsible"],
+                                        contact_ids=data["contacts"])
+        return Response(AssessUnitOut(unit).data)
 
 
 class SystemListApi(generics.ListAPIView):
@@ -469,5 +481,22 @@ class RoundListCreateApi(generics.ListAPIView):
     @extend_schema(request=AssessRoundIn, responses={201: AssessRoundOut})
     def post(self, request):
         data = _parse(AssessRoundIn, request)
-        rnd = services.round_create(actor=request.user, title=data["title"], date=data["date"])
+        rnd = services.round_create(actor=request.user, title=data["title"], date=data["date"], note=data["note"],
+                                    inspector_ids=data["inspectors"], site_ids=data["sites"])
         return Response(AssessRoundOut(rnd).data, status=201)
+
+
+class RoundDetailApi(generics.RetrieveAPIView):
+    serializer_class = AssessRoundOut
+
+    def get_object(self):
+        return selectors.round_get_for(user=self.request.user, round_id=self.kwargs["pk"])
+
+
+class RoundSiteCheckApi(APIView):
+    """The inspector has visited a site of the round and found nothing to record."""
+
+    @extend_schema(request=None, responses=AssessRoundOut)
+    def post(self, request, pk, site):
+        services.round_site_check(actor=request.user, round_id=pk, site_id=site)
+        return Response(AssessRoundOut(selectors.round_get_for(user=request.user, round_id=pk)).data)

@@ -8,6 +8,7 @@ P = "assessment/"
 
 urlpatterns = [
     path(P + "units/", api.UnitListApi.as_view(), name="assessment-units"),
+    path(P + "units/<int:pk>/people/", api.UnitPeopleApi.as_view(), name="assessment-unit-people"),
     path(P + "systems/", api.SystemListApi.as_view(), name="assessment-systems"),
     path(P + "systems/import/", api.SystemImportApi.as_view(), name="assessment-system-import"),
     path(P + "systems/<int:pk>/indicators/", api.SystemIndicatorsApi.as_view(), name="assessment-indicators"),
@@ -27,6 +28,9 @@ urlpatterns = [
     path(P + "cards/<int:pk>/decide/", api.CardDecideApi.as_view(), name="assessment-card-decide"),
     path(P + "sites/", api.SiteListCreateApi.as_view(), name="assessment-sites"),
     path(P + "rounds/", api.RoundListCreateApi.as_view(), name="assessment-rounds"),
+    path(P + "rounds/<int:pk>/", api.RoundDetailApi.as_view(), name="assessment-round"),
+    path(P + "rounds/<int:pk>/sites/<int:site>/check/", api.RoundSiteCheckApi.as_view(),
+         name="assessment-round-site-check"),
     path(P + "problems/", api.ProblemListCreateApi.as_view(), name="assessment-problems"),
     path(P + "problems/<int:pk>/", api.ProblemDetailApi.as_view(), name="assessment-problem"),
     path(P + "problems/<int:pk>/events/", api.ProblemEventsApi.as_view(), name="assessment-problem-events"),

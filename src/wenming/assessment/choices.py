@@ -51,6 +51,7 @@ class CardStatus(models.TextChoices):
     APPEALED = "appealed", "申诉中"   # the unit appealed; the office decides
     UPHELD = "upheld", "维持"         # appeal refused: stays in force
     REVOKED = "revoked", "已撤销"     # appeal granted: no longer counts
+    WITHDRAWN = "withdrawn", "已撤回"  # a red from yellows whose rule no longer holds after a yellow was revoked
 
 
 CARD_IN_FORCE = (CardStatus.ISSUED, CardStatus.APPEALED, CardStatus.UPHELD)
@@ -59,6 +60,10 @@ CARD_TRANSITIONS = {
     "appeal": ({CardStatus.ISSUED}, CardStatus.APPEALED),
     "uphold": ({CardStatus.APPEALED}, CardStatus.UPHELD),
     "revoke": ({CardStatus.APPEALED}, CardStatus.REVOKED),
+    # the system, when a yellow it rested on is revoked and too few yellows remain in force
+    "withdraw": ({CardStatus.ISSUED, CardStatus.APPEALED, CardStatus.UPHELD}, CardStatus.WITHDRAWN),
+    # the month-end job, when new yellows make the quarter's rule hold again
+    "reissue": ({CardStatus.WITHDRAWN}, CardStatus.ISSUED),
 }
 
 

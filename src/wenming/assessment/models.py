@@ -32,7 +32,9 @@ class Unit(models.Model):
 
     Exactly one of `department` / `node` is set. `path` is the scope path: the district's for a
     department (departments hang off the district), the town's for a town, so that the usual
-    `scope_q(user, "unit__path")` gives office staff their units.
+    `scope_q(user, "unit__path")` gives office staff their units. `responsible` (责任人, the
+    unit's head for the creation work) and `contacts` (联络员: they file materials and receive
+    rectification orders) are set by the office on the 单位联络人 page.
     """
 
     kind = models.CharField("类型", max_length=12, choices=UnitKind.choices)
@@ -43,8 +45,9 @@ class Unit(models.Model):
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
     path = models.CharField(max_length=255, db_index=True, editable=False)
     name = models.CharField("名称", max_length=60)
-    contact = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name="联络员")
+    responsible = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="责任人")
+    contacts = models.ManyToManyField(USER, blank=True, related_name="assessment_units", verbose_name="联络员")
     is_active = models.BooleanField("参与考评", default=True)
 
     class Meta:
@@ -209,7 +212,8 @@ class Event(models.Model):
     LABELS = {"create": "生成", "submit": "申报", "approve": "审核通过", "return": "退回", "issue": "发牌",
               "appeal": "申诉", "uphold": "维持原处理", "revoke": "撤销", "report": "报告整改", "close": "复查通过（销号）",
               "reopen": "复查未通过", "escalate": "逾期升级", "import": "导入", "matrix": "导入责任分解",
-              "update": "修改", "contact": "设置联络员"}
+              "update": "修改", "contact": "设置联络人", "withdraw": "撤回", "reissue": "重新发牌",
+              "keep": "复核维持", "plan": "安排督查", "check": "点位已查"}
 
     @property
     def action_label(self) -> str:
@@ -250,6 +254,8 @@ class Card(models.Model):
     appealed_at = models.DateTimeField("申诉时间", null=True, blank=True)
     decision_note = models.CharField("处理意见", max_length=1000, blank=True)
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "红黄牌"
@@ -283,12 +289,16 @@ class Site(models.Model):
 
 
 class InspectionRound(models.Model):
-    """One week's inspection (周督查)."""
+    """One week's inspection (周督查): a date, the inspectors who go and the sites they visit."""
 
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
     date = models.DateField("督查日期")
     title = models.CharField("名称", max_length=100)
-    inspector = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name="督查员")
+    inspector = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name="安排人")
+    inspectors = models.ManyToManyField(USER, blank=True, related_name="assessment_rounds", verbose_name="督查员")
+    sites = models.ManyToManyField("Site", through="RoundSite", blank=True, related_name="rounds",
+                                   verbose_name="督查点位")
+    note = models.CharField("说明", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "督查轮次"
@@ -297,6 +307,23 @@ class InspectionRound(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RoundSite(models.Model):
+    """A site on a round's plan; `checked_at` once an inspector has been there (with or without problems)."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="stops", verbose_name="督查轮次")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="点位")
+    sort = models.PositiveSmallIntegerField("顺序", default=0)
+    checked_at = models.DateTimeField("检查时间", null=True, blank=True)
+    checked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="检查人")
+
+    class Meta:
+        verbose_name = "督查点位"
+        verbose_name_plural = "督查点位"
+        ordering = ["sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "site"], name="round_site_once")]
 
 
 class Problem(models.Model):

@@ -2,8 +2,8 @@
 
 Who sees what (docs/ASSESSMENT.md):
 - office staff (office_admin, inspector, leader, center_admin; superuser): every unit in their subtree;
-- a unit's own people (its contact, a dept_handler of the department, an institute_admin of the town):
-  that unit only.
+- a unit's own people (its responsible person and contacts, a dept_handler of the department, an
+  institute_admin of the town): that unit only.
 """
 
 from django.db.models import Q, QuerySet
@@ -41,7 +41,7 @@ def units_of(user) -> QuerySet[Unit]:
     """The units a person answers for (usually one)."""
     if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
-    q = Q(contact=user)
+    q = Q(responsible=user) | Q(pk__in=Unit.contacts.through.objects.filter(user=user).values("unit_id"))
     if user.role == Role.DEPT_HANDLER and user.department_id:
         q |= Q(kind=UnitKind.DEPARTMENT, department_id=user.department_id)
     if user.role == Role.INSTITUTE_ADMIN and user.node_id and user.node.kind == NodeKind.TOWN:
@@ -92,11 +92,29 @@ def _get(qs, pk):
 
 
 def unit_list_for(*, user) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_visibility_q(user)).select_related("department", "node", "contact")
+    return (Unit.objects.filter(unit_visibility_q(user)).select_related("department", "node", "responsible")
+            .prefetch_related("contacts"))
 
 
 def unit_get_for(*, user, unit_id) -> Unit:
     return _get(unit_list_for(user=user), unit_id)
+
+
+# roles that never act for a unit: the office reviews and inspects, the public files nothing
+NOT_UNIT_PEOPLE = OFFICE_ROLES | {Role.CITIZEN, Role.VOLUNTEER}
+
+
+def unit_people_candidates(*, unit: Unit) -> QuerySet:
+    """Who may be a unit's responsible person or contact: active staff of the unit itself —
+    a department's people for a department, people placed in the town's subtree for a town."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True).exclude(role__in=NOT_UNIT_PEOPLE)
+    if unit.kind == UnitKind.DEPARTMENT:
+        qs = qs.filter(department_id=unit.department_id)
+    else:
+        qs = qs.filter(node__path__startswith=unit.path)
+    return qs.select_related("node", "department").order_by("role", "full_name", "username")
 
 
 def system_list_for(*, user) -> QuerySet[IndicatorSystem]:
@@ -236,4 +254,61 @@ def round_list_for(*, user) -> QuerySet[InspectionRound]:
     if not is_office(user):
         return InspectionRound.objects.none()
     return (InspectionRound.objects.filter(district_q(user)).select_related("inspector")
-            .annotate(problem_count=Count("problems")).order_by("-date", "-id"))
+            .prefetch_related("inspectors", "stops")
+            .annotate(problem_count=Count("problems", distinct=True), site_count=Count("stops", distinct=True),
+                      checked_count=Count("stops", filter=Q(stops__checked_at__isnull=False), distinct=True))
+            .order_by("-date", "-id"))
+
+
+def round_get_for(*, user, round_id) -> InspectionRound:
+    return _get(round_list_for(user=user), round_id)
+
+
+def rounds_today_for(*, user, today) -> QuerySet[InspectionRound]:
+    """The rounds of the day an inspector is on (an office admin: every round of the day)."""
+    qs = round_list_for(user=user).filter(date=today)
+    if user.is_superuser or user.role == Role.OFFICE_ADMIN:
+        return qs
+    return qs.filter(inspectors=user)
+
+
+def round_inspector_candidates(*, user) -> QuerySet:
+    """Who can be sent on a round: active inspectors and office admins of the user's district."""
+    from django.contrib.auth import get_user_model
+
+    if not is_office(user):
+        return get_user_model().objects.none()
+    return (get_user_model().objects.filter(is_active=True, role__in=[Role.INSPECTOR, Role.OFFICE_ADMIN])
+            .filter(node__path__startswith=_district_path(user))
+            .order_by("role", "full_name", "username"))
+
+
+def _district_path(user) -> str:
+    prefix = scope_path(user) or ""
+    return "/".join(prefix.split("/")[:2]) + "/" if prefix else "/"
+
+
+def round_overview(*, rnd: InspectionRound, now) -> dict:
+    """A round's plan and progress: each stop with its problems, the rectification of all of them."""
+    from wenming.assessment.choices import ProblemStatus
+    from wenming.assessment.models import RoundSite
+
+    stops = list(RoundSite.objects.filter(round=rnd).select_related("site__unit", "checked_by"))
+    problems = list(rnd.problems.select_related("unit", "site").prefetch_related("photos").order_by("found_at", "id"))
+    by_site = {}
+    for p in problems:
+        p.overdue = p.status == ProblemStatus.OPEN and p.due_at < now
+        by_site.setdefault(p.site_id, []).append(p)
+    for stop in stops:
+        stop.problems = by_site.pop(stop.site_id, [])
+    counts = {s: sum(p.status == s for p in problems) for s in ProblemStatus.values}
+    total = len(problems)
+    return {
+        "stops": stops,
+        "other_problems": [p for ps in by_site.values() for p in ps],  # off-plan or without a site
+        "problems": problems,
+        "counts": counts,
+        "overdue": sum(p.overdue for p in problems),
+        "checked": sum(s.checked_at is not None for s in stops),
+        "closed_pct": round(100 * counts[ProblemStatus.CLOSED] / total) if total else None,
+    }

@@ -23,10 +23,16 @@ from wenming.assessment.models import (
 
 class AssessUnitOut(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
+    contacts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "kind", "kind_display", "department", "node", "is_active"]
+        fields = ["id", "name", "kind", "kind_display", "department", "node", "is_active", "responsible", "contacts"]
+
+
+class AssessUnitPeopleIn(serializers.Serializer):
+    responsible = serializers.IntegerField(required=False, allow_null=True, default=None)
+    contacts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=50)
 
 
 class AssessSystemOut(serializers.ModelSerializer):
@@ -294,13 +300,22 @@ class AssessVoteIn(serializers.Serializer):
 
 class AssessRoundOut(serializers.ModelSerializer):
     inspector = serializers.CharField(source="inspector.display_name")
+    inspectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    sites = serializers.SerializerMethodField()
     problem_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = InspectionRound
-        fields = ["id", "date", "title", "inspector", "problem_count"]
+        fields = ["id", "date", "title", "note", "inspector", "inspectors", "sites", "problem_count"]
+
+    def get_sites(self, obj) -> list[dict]:
+        return [{"site": st.site_id, "checked_at": st.checked_at} for st in obj.stops.all()]
 
 
 class AssessRoundIn(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True, required=False, default="")
     date = serializers.DateField()
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+    inspectors = serializers.ListField(child=serializers.IntegerField(), required=False, default=None,
+                                       allow_null=True, max_length=50)
+    sites = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=200)

@@ -13,6 +13,7 @@ from wenming.assessment.choices import (
     CARD_TRANSITIONS,
     PROBLEM_TRANSITIONS,
     TASK_TRANSITIONS,
+    CardColor,
     FileKind,
     MeasureKind,
     PhotoStage,
@@ -31,6 +32,7 @@ from wenming.assessment.models import (
     Problem,
     ProblemPhoto,
     Responsibility,
+    RoundSite,
     Site,
     Unit,
 )
@@ -40,10 +42,14 @@ from wenming.assessment.selectors import (
     district_id_of,
     problem_get_for,
     responsibility_get_for,
+    round_get_for,
+    round_inspector_candidates,
     site_get_for,
+    site_list_for,
     task_get_for,
     unit_get_for,
     unit_list_for,
+    unit_people_candidates,
 )
 from wenming.core.documents import clean_document
 from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
@@ -112,14 +118,58 @@ def unit_sync(*, district: Node) -> int:
     return made
 
 
+def _ids(values, field: str) -> list[int]:
+    out = []
+    for v in values or []:
+        if isinstance(v, bool) or not (isinstance(v, int) or (isinstance(v, str) and v.isdigit())):
+            raise InvalidInput("输入有误", errors={field: [f"无法识别「{v}」"]})
+        out.append(int(v))
+    return list(dict.fromkeys(out))
+
+
+def _person_name(user) -> str:
+    return user.full_name or user.username
+
+
+MAX_CONTACTS = 10
+
+
 @transaction.atomic
-def unit_set_contact(*, actor, unit_id, contact) -> Unit:
+def unit_set_people(*, actor, unit_id, responsible_id=None, contact_ids=()) -> Unit:
+    """The office sets a unit's responsible person (责任人) and contacts (联络员).
+
+    Only the unit's own staff can be chosen (selectors.unit_people_candidates): a department's
+    people for a department, people in the town's subtree for a town. Audited with before/after.
+    """
     _require_office_admin(actor)
     unit = unit_get_for(user=actor, unit_id=unit_id)
-    unit.contact = contact
-    unit.save(update_fields=["contact"])
-    event_write(district_id=unit.district_id, target="unit", target_id=unit.pk, actor=actor, action="contact",
-                note=f"联络员：{contact or '无'}")
+    list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
+    candidates = unit_people_candidates(unit=unit)
+    errors = {}
+    responsible = None
+    if responsible_id not in (None, ""):
+        rid = _ids([responsible_id], "responsible")[0]
+        responsible = candidates.filter(pk=rid).first()
+        if responsible is None:
+            errors["responsible"] = ["只能从本单位人员中选择责任人"]
+    ids = _ids(contact_ids, "contacts")
+    if len(ids) > MAX_CONTACTS:
+        errors["contacts"] = [f"联络员最多 {MAX_CONTACTS} 人"]
+    contacts = list(candidates.filter(pk__in=ids))
+    if len(contacts) != len(ids) and "contacts" not in errors:
+        errors["contacts"] = ["只能从本单位人员中选择联络员"]
+    if errors:
+        raise InvalidInput("输入有误", errors=errors)
+    before = {"responsible": unit.responsible_id, "contacts": sorted(unit.contacts.values_list("pk", flat=True))}
+    unit.responsible = responsible
+    unit.save(update_fields=["responsible"])
+    unit.contacts.set(contacts)
+    after = {"responsible": unit.responsible_id, "contacts": sorted(c.pk for c in contacts)}
+    if before != after:
+        names = "、".join(_person_name(c) for c in contacts) or "无"
+        event_write(district_id=unit.district_id, target="unit", target_id=unit.pk, actor=actor, action="contact",
+                    note=f"责任人：{_person_name(responsible) if responsible else '无'}；联络员：{names}",
+                    data={"before": before, "after": after})
     return unit
 
 
@@ -350,6 +400,10 @@ def card_decide(*, actor, card_id, revoke: bool, note: str, now=None) -> Card:
                   fields={"decision_note": note, "decided_at": now})
     event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action=action, at=now,
                 from_status=card.status, to_status=target, note=note)
+    if revoke and card.color == CardColor.YELLOW:
+        from wenming.assessment.cards import reds_recheck_after_revoke
+
+        reds_recheck_after_revoke(yellow=card, actor=actor, now=now)
     card.refresh_from_db()
     return card
 
@@ -390,13 +444,100 @@ def suggest_unit(*, actor, site_id):
     return site_get_for(user=actor, site_id=site_id).unit
 
 
+MAX_ROUND_SITES = 60
+
+
+def _round_people_and_sites(*, actor, inspector_ids, site_ids):
+    errors = {}
+    ids = _ids(inspector_ids, "inspectors")
+    inspectors = list(round_inspector_candidates(user=actor).filter(pk__in=ids))
+    if len(inspectors) != len(ids):
+        errors["inspectors"] = ["督查员不存在或不在本区"]
+    sids = _ids(site_ids, "sites")
+    if len(sids) > MAX_ROUND_SITES:
+        errors["sites"] = [f"一轮最多 {MAX_ROUND_SITES} 个点位"]
+    sites = {s.pk: s for s in site_list_for(user=actor).filter(pk__in=sids)}
+    if len(sites) != len(sids) and "sites" not in errors:
+        errors["sites"] = ["点位不存在"]
+    if errors:
+        raise InvalidInput("输入有误", errors=errors)
+    return inspectors, [sites[i] for i in sids]
+
+
 @transaction.atomic
-def round_create(*, actor, title: str, date) -> InspectionRound:
+def round_create(*, actor, title: str = "", date, inspector_ids=None, site_ids=(), note: str = "") -> InspectionRound:
+    """Plan a weekly round: date, inspectors (default: whoever plans it, if an inspector) and sites."""
     if not permissions.can_inspect(actor):
         raise ActionForbidden("只有督查员可以发起督查", code="inspector_only")
     district = Node.objects.get(pk=district_id_of(actor))
-    return InspectionRound.objects.create(district=district, title=_text(title, "title", max_length=100), date=date,
-                                          inspector=actor)
+    title = _text(title, "title", required=False, max_length=100) or f"{date.month}月{date.day}日督查"
+    note = _text(note, "note", required=False, max_length=300)
+    if inspector_ids is None:
+        inspector_ids = [actor.pk]
+    inspectors, sites = _round_people_and_sites(actor=actor, inspector_ids=inspector_ids, site_ids=site_ids)
+    rnd = InspectionRound.objects.create(district=district, title=title, date=date, inspector=actor, note=note)
+    rnd.inspectors.set(inspectors)
+    RoundSite.objects.bulk_create([RoundSite(round=rnd, site=s, sort=i) for i, s in enumerate(sites)])
+    event_write(district_id=district.pk, target="round", target_id=rnd.pk, actor=actor, action="plan",
+                note=f"{date:%Y-%m-%d} {title}：{len(inspectors)} 名督查员，{len(sites)} 个点位",
+                data={"inspectors": [u.pk for u in inspectors], "sites": [s.pk for s in sites]})
+    return rnd
+
+
+@transaction.atomic
+def round_update(*, actor, round_id, title: str, date, inspector_ids, site_ids, note: str = "") -> InspectionRound:
+    """Change a round's plan. A site already checked or with problems recorded stays on it."""
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有督查员可以安排督查", code="inspector_only")
+    rnd = round_get_for(user=actor, round_id=round_id)
+    list(InspectionRound.objects.select_for_update().filter(pk=rnd.pk).values_list("pk", flat=True))
+    inspectors, sites = _round_people_and_sites(actor=actor, inspector_ids=inspector_ids, site_ids=site_ids)
+    wanted = {s.pk for s in sites}
+    stops = {st.site_id: st for st in RoundSite.objects.filter(round=rnd)}
+    with_problems = set(rnd.problems.values_list("site_id", flat=True))
+    kept = [sid for sid, st in stops.items() if sid not in wanted and (st.checked_at or sid in with_problems)]
+    if kept:
+        names = "、".join(Site.objects.filter(pk__in=kept).values_list("name", flat=True))
+        raise InvalidInput("已检查的点位不能移出", code="site_checked", errors={"sites": [f"已检查：{names}"]})
+    rnd.title = _text(title, "title", required=False, max_length=100) or rnd.title
+    rnd.date = date
+    rnd.note = _text(note, "note", required=False, max_length=300)
+    rnd.save(update_fields=["title", "date", "note"])
+    rnd.inspectors.set(inspectors)
+    RoundSite.objects.filter(round=rnd).exclude(site_id__in=wanted).delete()
+    for i, site in enumerate(sites):
+        RoundSite.objects.update_or_create(round=rnd, site=site, defaults={"sort": i})
+    event_write(district_id=rnd.district_id, target="round", target_id=rnd.pk, actor=actor, action="update",
+                note=f"{rnd.date:%Y-%m-%d} {rnd.title}：{len(inspectors)} 名督查员，{len(sites)} 个点位",
+                data={"inspectors": [u.pk for u in inspectors], "sites": [s.pk for s in sites]})
+    return rnd
+
+
+def _stop_checked(*, rnd, site, actor, now) -> RoundSite:
+    """Mark a site of a round as visited; a site off the plan joins it (the inspector went there)."""
+    stop, _ = RoundSite.objects.get_or_create(
+        round=rnd, site=site, defaults={"sort": RoundSite.objects.filter(round=rnd).count()})
+    if stop.checked_at is None:
+        RoundSite.objects.filter(pk=stop.pk, checked_at__isnull=True).update(checked_at=now, checked_by=actor)
+        stop.refresh_from_db()
+    return stop
+
+
+@transaction.atomic
+def round_site_check(*, actor, round_id, site_id, now=None) -> RoundSite:
+    """The inspector has been to a site of the round and found nothing to record."""
+    if not permissions.can_inspect(actor):
+        raise ActionForbidden("只有督查员可以督查", code="inspector_only")
+    rnd = round_get_for(user=actor, round_id=round_id)
+    stop = RoundSite.objects.filter(round=rnd, site_id=site_id if str(site_id).isdigit() else 0).first()
+    if stop is None:
+        raise InvalidInput("点位不在本轮计划中", errors={"site": ["点位不在本轮计划中"]})
+    now = now or timezone.now()
+    if stop.checked_at is None:
+        stop = _stop_checked(rnd=rnd, site=stop.site, actor=actor, now=now)
+        event_write(district_id=rnd.district_id, target="round", target_id=rnd.pk, actor=actor, action="check",
+                    at=now, note=f"{stop.site.name}：已检查", data={"site": stop.site_id})
+    return stop
 
 
 @transaction.atomic
@@ -438,6 +579,8 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
                                      due_at=add_workdays(now, days))
     for content in cleaned:
         ProblemPhoto.objects.create(problem=problem, stage=PhotoStage.FOUND, image=content, uploaded_at=now)
+    if rnd is not None and site is not None:
+        _stop_checked(rnd=rnd, site=site, actor=actor, now=now)
     event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="create",
                 at=now, to_status=ProblemStatus.OPEN, note=f"整改时限 {days} 个工作日")
     return problem

@@ -225,6 +225,33 @@ def unit_detail(request, pk):
 
 
 @login_required
+def units(request):
+    """单位联络人: every unit's responsible person and contacts; the office admin edits them."""
+    rows = list(selectors.unit_list_for(user=request.user))
+    return render(request, "assessment/units.html", {
+        "units": rows, "is_admin": permissions.is_office_admin(request.user),
+        "missing": sum(1 for u in rows if u.is_active and not u.contacts.all()),
+    })
+
+
+@login_required
+def unit_people(request, pk):
+    if not permissions.is_office_admin(request.user):
+        raise NotFound()
+    unit = selectors.unit_get_for(user=request.user, unit_id=pk)
+    if request.method == "POST":
+        done = run_service(request, services.unit_set_people, actor=request.user, unit_id=pk,
+                           responsible_id=request.POST.get("responsible") or None,
+                           contact_ids=request.POST.getlist("contacts"), success=f"{unit.name}的联络人已保存")
+        if done is not None:
+            return redirect("assessment:units")
+    return render(request, "assessment/unit_people.html", {
+        "unit": unit, "candidates": selectors.unit_people_candidates(unit=unit),
+        "contact_ids": {u.pk for u in unit.contacts.all()},
+    })
+
+
+@login_required
 def cards(request):
     qs = selectors.card_list_for(user=request.user, period=request.GET.get("period") or None)
     return render(request, "assessment/cards.html", {
@@ -254,21 +281,105 @@ def card_act(request, pk, action):
 
 @login_required
 def problems(request):
-    if request.method == "POST":
-        try:
-            day = dt.date.fromisoformat(request.POST.get("date", ""))
-        except ValueError:
-            messages.error(request, "请填写督查日期")
-        else:
-            run_service(request, services.round_create, actor=request.user, title=request.POST.get("title", ""),
-                        date=day, success="督查轮次已创建，登记问题时可选择")
-        return redirect("assessment:problems")
     status = request.GET.get("status", "open,reported")
     qs = selectors.problem_list_for(user=request.user, status=status or None).order_by("due_at", "id")
     return render(request, "assessment/problems.html", {
-        "rounds": selectors.round_list_for(user=request.user)[:8], "today": timezone.localdate().isoformat(),
+        "today_rounds": selectors.rounds_today_for(user=request.user, today=timezone.localdate())
+        if selectors.is_office(request.user) else [],
         "page": Paginator(qs, 50).get_page(request.GET.get("page")), "status": status, "now": timezone.now(),
         "can_inspect": permissions.can_inspect(request.user),
+    })
+
+
+def _round_form(request):
+    post = request.POST
+    try:
+        day = dt.date.fromisoformat(post.get("date", ""))
+    except ValueError:
+        messages.error(request, "请填写督查日期")
+        return None
+    return {"title": post.get("title", ""), "date": day, "note": post.get("note", ""),
+            "inspector_ids": post.getlist("inspectors"), "site_ids": post.getlist("sites")}
+
+
+def _round_choices(request):
+    sites = list(selectors.site_list_for(user=request.user))
+    kinds = dict(SiteKind.choices)
+    groups = {}
+    for site in sites:
+        groups.setdefault(kinds.get(site.kind, site.kind), []).append(site)
+    return {"inspectors": selectors.round_inspector_candidates(user=request.user), "site_groups": groups.items()}
+
+
+def _posted_ids(request, name, *, default) -> set[int]:
+    if request.method != "POST":
+        return default
+    return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
+
+
+@login_required
+def rounds(request):
+    """周督查: plan a round; an inspector's rounds of today on top."""
+    _office_only(request.user)
+    can_plan = permissions.can_inspect(request.user)
+    if request.method == "POST" and can_plan:
+        form = _round_form(request)
+        if form is not None:
+            rnd = run_service(request, services.round_create, actor=request.user, success="督查已安排", **form)
+            if rnd is not None:
+                return redirect("assessment:round", pk=rnd.pk)
+    today = timezone.localdate()
+    all_rounds = selectors.round_list_for(user=request.user)
+    return render(request, "assessment/rounds.html", {
+        "today_rounds": selectors.rounds_today_for(user=request.user, today=today),
+        "upcoming": all_rounds.filter(date__gt=today).order_by("date", "id")[:10],
+        "past": all_rounds.filter(date__lt=today)[:12],
+        "can_plan": can_plan, "today": today.isoformat(), "post": request.POST,
+        "post_inspectors": _posted_ids(request, "inspectors", default={request.user.pk}),
+        "post_sites": _posted_ids(request, "sites", default=set()),
+        **(_round_choices(request) if can_plan else {}),
+    })
+
+
+@login_required
+def rounds_today(request):
+    """The inspector's phone shortcut: straight into today's round when there is exactly one."""
+    _office_only(request.user)
+    mine = list(selectors.rounds_today_for(user=request.user, today=timezone.localdate())[:2])
+    if len(mine) == 1:
+        return redirect("assessment:round", pk=mine[0].pk)
+    if not mine:
+        messages.info(request, "今天没有安排给您的督查")
+    return redirect("assessment:rounds")
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = selectors.round_get_for(user=request.user, round_id=pk)
+    if request.method == "POST":
+        run_service(request, services.round_site_check, actor=request.user, round_id=pk,
+                    site_id=request.POST.get("site", ""), success="已记为检查无问题")
+        return redirect(f"{request.path}#site-{request.POST.get('site', '')}")
+    overview = selectors.round_overview(rnd=rnd, now=timezone.now())
+    return render(request, "assessment/round.html", {
+        "round": rnd, "can_inspect": permissions.can_inspect(request.user),
+        "is_today": rnd.date == timezone.localdate(), **overview,
+    })
+
+
+@login_required
+def round_edit(request, pk):
+    if not permissions.can_inspect(request.user):
+        raise NotFound()
+    rnd = selectors.round_get_for(user=request.user, round_id=pk)
+    if request.method == "POST":
+        form = _round_form(request)
+        if form is not None and run_service(request, services.round_update, actor=request.user, round_id=pk,
+                                            success="督查安排已修改", **form) is not None:
+            return redirect("assessment:round", pk=pk)
+    return render(request, "assessment/round_edit.html", {
+        "round": rnd, "chosen_inspectors": {u.pk for u in rnd.inspectors.all()},
+        "chosen_sites": {st.site_id for st in rnd.stops.all()}, **_round_choices(request),
     })
 
 
@@ -286,11 +397,25 @@ def problem_new(request):
             latitude=post.get("latitude") or None, longitude=post.get("longitude") or None,
             deadline_days=int(days) if days.isdigit() else None, success="问题已登记，整改通知已发给责任单位")
         if problem is not None:
+            if problem.round_id and post.get("back") == "round":
+                return redirect(f"/assessment/rounds/{problem.round_id}/#site-{problem.site_id or ''}")
             return redirect("assessment:problem", pk=problem.pk)
     sites = selectors.site_list_for(user=request.user)
+    today = timezone.localdate()
+    rounds = list(selectors.round_list_for(user=request.user).filter(date__lte=today)[:5])
+    chosen = request.POST or request.GET
+    round_id = chosen.get("round", "")
+    if not round_id and not request.POST:
+        # by default the problem belongs to the round the inspector is on today, if any
+        mine = selectors.rounds_today_for(user=request.user, today=today).first()
+        round_id = str(mine.pk) if mine else ""
+    from_round = bool(request.GET.get("round")) or request.POST.get("back") == "round"
+    if round_id.isdigit() and not any(str(r.pk) == round_id for r in rounds):
+        extra = selectors.round_list_for(user=request.user).filter(pk=round_id).first()
+        rounds += [extra] if extra else []
     return render(request, "assessment/problem_new.html", {
         "sites": sites, "units": selectors.unit_list_for(user=request.user), "post": request.POST,
-        "rounds": selectors.round_list_for(user=request.user)[:5],
+        "rounds": rounds, "round_id": round_id, "site_id": chosen.get("site", ""), "from_round": from_round,
         "site_kinds": SiteKind.choices,
     })
 

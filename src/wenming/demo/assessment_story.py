@@ -64,15 +64,19 @@ def _contacts(units: list[Unit], users: dict) -> None:
     dept_handler, institute_admin = users["dept_handler"], users["institute_admin"]
     for n, unit in enumerate(units, start=1):
         if unit.department_id and unit.department_id == dept_handler.department_id:
-            unit.contact = dept_handler
+            contact = dept_handler
         elif unit.node_id and unit.node_id == institute_admin.node_id:
-            unit.contact = institute_admin
+            contact = institute_admin
         else:
-            unit.contact = User.objects.create(
+            contact = User.objects.create(
                 username=f"unit{n}", password=password, full_name=f"{unit.name}联络员",
                 role=Role.DEPT_HANDLER if unit.department_id else Role.INSTITUTE_ADMIN,
                 department=unit.department, node=unit.node or unit.district)
-        unit.save(update_fields=["contact"])
+        unit.contacts.add(contact)
+        CONTACT[unit.pk] = contact
+
+
+CONTACT: dict[int, User] = {}  # unit id → the contact who files for it in the story
 
 
 def _matrix_csv(rng, system, units: list[Unit], must: list[Unit]) -> bytes:
@@ -95,8 +99,8 @@ def _work_month(rng, period: str, office, closed: bool, must: list[Unit]) -> Non
     span = (end - start).total_seconds()
     now = timezone.now()
     seen: dict[int, int] = {}
-    for task in MaterialTask.objects.filter(period=period).select_related("unit__contact", "indicator").order_by("id"):
-        unit_user = task.unit.contact
+    for task in MaterialTask.objects.filter(period=period).select_related("unit", "indicator").order_by("id"):
+        unit_user = CONTACT[task.unit_id]
         roll = rng.random()
         if not closed and task.unit in must:
             # the demo accounts see one task to file and one returned to them this month
@@ -147,7 +151,7 @@ def build(ctx) -> None:
     services.unit_sync(district=district)
     units = list(Unit.objects.filter(district=district).select_related("department", "node"))
     _contacts(units, users)
-    must = [u for u in units if u.contact_id in (users["dept_handler"].pk, users["institute_admin"].pk)]
+    must = [u for u in units if CONTACT[u.pk].pk in (users["dept_handler"].pk, users["institute_admin"].pk)]
 
     now = timezone.now()
     current = period_of(now)
@@ -179,16 +183,18 @@ def build(ctx) -> None:
                                           longitude=f"{106.76 + rng.uniform(-0.03, 0.03):.6f}"))
     for week in range(6, 0, -1):
         day = now - dt.timedelta(days=7 * week)
-        rnd = services.round_create(actor=inspector, title=f"第{timezone.localtime(day).isocalendar()[1]}周城区督查",
-                                    date=timezone.localtime(day).date())
-        for _ in range(rng.randint(2, 4)):
-            site = rng.choice(sites)
+        planned = rng.sample(sites, k=min(len(sites), 5))
+        rnd = services.round_create(actor=office, title=f"第{timezone.localtime(day).isocalendar()[1]}周城区督查",
+                                    date=timezone.localtime(day).date(), inspector_ids=[inspector.pk],
+                                    site_ids=[s.pk for s in planned])
+        for i in range(rng.randint(2, 4)):
+            site = planned[i]
             found = day + dt.timedelta(hours=rng.randint(1, 6))
             problem = services.problem_record(actor=inspector, description=rng.choice(PROBLEMS), site_id=site.pk,
                                               photos=[_png(rng)], deadline_days=rng.choice((3, 5)), now=found,
                                               round_id=rnd.pk)
             fate = rng.random()
-            unit_user = site.unit.contact
+            unit_user = CONTACT[site.unit_id]
             if week == 1 or fate < 0.15:
                 continue  # still open (some overdue)
             services.problem_report_fix(actor=unit_user, problem_id=problem.pk, report="已整改到位，附整改后照片。",
@@ -198,6 +204,11 @@ def build(ctx) -> None:
             passed = fate > 0.4
             services.problem_recheck(actor=inspector, problem_id=problem.pk, passed=passed,
                                      note="" if passed else "整改不彻底，仍有垃圾", now=found + dt.timedelta(days=3))
+    # this week's round, planned for today: the inspector's phone opens it from 今日督查
+    today = timezone.localdate()
+    services.round_create(actor=office, title=f"第{today.isocalendar()[1]}周城区督查", date=today,
+                          inspector_ids=[inspector.pk], site_ids=[s.pk for s in rng.sample(sites, k=min(len(sites), 6))],
+                          note="重点：农贸市场周边环境卫生、背街小巷乱堆乱放")
     from wenming.assessment.tasks import escalate_rectifications
 
     escalate_rectifications(now=now)
