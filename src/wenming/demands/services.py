@@ -13,7 +13,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, Transit
 from wenming.core.uploads import clean_photo
 from wenming.core.validators import validate_phone
 from wenming.core.workdays import add_workdays
-from wenming.demands import permissions
+from wenming.demands import notices, permissions
 from wenming.demands.choices import (
     ACTION_LABEL,
     FINISHED_ASSIGNMENT,
@@ -48,6 +48,7 @@ from wenming.demands.selectors import (
     deadline_limits,
     demand_get_for,
     household_get_for,
+    live_assignments,
     routing_suggestion,
     similar_open,
 )
@@ -479,6 +480,7 @@ def demand_assign(*, demand_id, actor, departments: list, lead=None, note: str =
         assignments.append(Assignment.objects.create(
             demand=demand, district_id=demand.district_id, department_id=dep_id, is_lead=dep_id == lead_id,
             assigned_by=actor, assigned_at=now, sign_due_at=dues[dep_id][0], reply_due_at=dues[dep_id][1]))
+    notices.assigned(demand, assignments)
     suggested = demand.suggested_department_id
     RoutingExample.objects.create(demand=demand, category=demand.category, text=demand.description[:2000],
                                   suggested_id=suggested, chosen_id=lead_id,
@@ -597,6 +599,7 @@ def return_request(*, demand_id, actor, reason: str, mis_dispatch: bool = False,
     Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
     _event(demand, actor=actor, kind=EventKind.RETURN_REQUEST, from_status=demand.status, to_status=demand.status,
            at=now, note=reason, assignment=mine, data={"request": req.pk, "mis_dispatch": bool(mis_dispatch)})
+    notices.return_requested(demand, req)
     return req
 
 
@@ -619,6 +622,8 @@ def return_decide(*, demand_id, actor, approve: bool, note: str = "", now=None) 
         decision_note=note)
     if not won:
         raise TransitionRefused("该申请已被他人审批", code="concurrent_change")
+    req.refresh_from_db()
+    notices.return_decided(demand, req)
     if not approve:
         _set_assignment(a, expect=(A.RETURN_REQUESTED,), status=req.previous_status)
         Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
@@ -667,6 +672,7 @@ def extension_request(*, demand_id, actor, days, reason: str, now=None) -> Exten
     Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
     _event(demand, actor=actor, kind=EventKind.EXTEND_REQUEST, from_status=demand.status, to_status=demand.status,
            at=now, note=f"{days} 个工作日：{reason}", assignment=mine, data={"request": req.pk, "days": days})
+    notices.extension_requested(demand, req)
     return req
 
 
@@ -690,6 +696,8 @@ def extension_decide(*, demand_id, actor, approve: bool, note: str = "", now=Non
         decision_note=note, new_due_at=new_due)
     if not won:
         raise TransitionRefused("该申请已被他人审批", code="concurrent_change")
+    req.refresh_from_db()
+    notices.extension_decided(demand, req)
     if approve:
         _set_assignment(a, expect=(a.status,), reply_due_at=new_due, is_overdue=new_due < now)
         if a.is_lead:
@@ -713,7 +721,10 @@ def demand_urge(*, demand_id, actor, note: str = "", now=None) -> Demand:
     _check(demand, "urge")
     note = _text(note, "note", required=False)
     now = now or timezone.now()
-    Urge.objects.create(demand=demand, by=actor, at=now, note=note)
+    urge = Urge.objects.create(demand=demand, by=actor, at=now, note=note)
+    # the departments still owing a step: unsigned ones, and the lead until it has replied
+    owing = [a for a in live_assignments(demand) if a.status == A.PENDING or (a.is_lead and a.status == A.SIGNED)]
+    notices.urged(demand, urge, owing)
     Demand.objects.filter(pk=demand.pk).update(urge_count=F("urge_count") + 1, version=F("version") + 1)
     _event(demand, actor=actor, kind=EventKind.URGE, from_status=demand.status, to_status=demand.status, at=now,
            note=note)
@@ -744,8 +755,9 @@ def assignment_auto_urge(*, assignment_id, now=None) -> bool:
     if Urge.objects.filter(assignment=a, auto_level__gte=level).exists():
         return False
     demand = a.demand
-    Urge.objects.create(demand=demand, assignment=a, at=now, auto_level=level,
-                        note=f"{a.department.name}{'签收' if a.status == A.PENDING else '办理'}超时")
+    urge = Urge.objects.create(demand=demand, assignment=a, at=now, auto_level=level,
+                               note=f"{a.department.name}{'签收' if a.status == A.PENDING else '办理'}超时")
+    notices.urged(demand, urge, [a])
     Assignment.objects.filter(pk=a.pk).update(is_overdue=True, urge_level=level, version=F("version") + 1)
     Demand.objects.filter(pk=demand.pk).update(is_overdue=True, urge_count=F("urge_count") + 1,
                                                escalation_level=max(level, demand.escalation_level),

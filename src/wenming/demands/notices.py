@@ -1,0 +1,93 @@
+"""Who hears of a demand's step (core.notices): the next person whose move it is.
+
+- a department's clerks (部门经办人) when a demand is assigned or whistled to it, when it is
+  urged (by a supervisor or by the periodic job), and when its return or extension request is
+  decided;
+- the dispatcher who sent it when a department asks to return it; for an extension, also the
+  approvers of the level above (the nearest ones: the town's institute admins, else the
+  centre's and the office's).
+
+Keys name the record that caused the notice (assignment, urge, request), so a job that runs
+twice or a retried request adds nothing, while a second urge or a new request is news again.
+"""
+
+from django.utils import timezone
+
+from wenming.core.notices import notify
+from wenming.demands.models import Assignment, Demand, ExtensionRequest, ReturnRequest, Urge
+from wenming.demands.permissions import EXTENSION_APPROVER_ROLES
+from wenming.regions.choices import Role
+from wenming.regions.models import User
+
+
+def clerks(department_id):
+    return User.objects.filter(role=Role.DEPT_HANDLER, department_id=department_id, is_active=True)
+
+
+def _link(demand: Demand) -> str:
+    return f"/demands/{demand.pk}/"
+
+
+def _at(moment) -> str:
+    return f"{timezone.localtime(moment):%m-%d %H:%M}"
+
+
+def _what(demand: Demand) -> str:
+    return f"{demand.number} · {demand.category} · {demand.address}"
+
+
+def assigned(demand: Demand, assignments: list[Assignment]) -> None:
+    whistle = len(assignments) > 1
+    for a in assignments:
+        role = "（牵头）" if whistle and a.is_lead else "（配合）" if whistle else ""
+        notify(clerks(a.department_id), key=f"demands:assigned:{a.pk}", link=_link(demand),
+               title=f"{'吹哨报到' if whistle else '新派单'}{role}：请在 {_at(a.sign_due_at)} 前签收",
+               body=_what(demand))
+
+
+def urged(demand: Demand, urge: Urge, assignments) -> None:
+    note = f"：{urge.note}" if urge.note else ""
+    for a in assignments:
+        notify(clerks(a.department_id), key=f"demands:urged:{urge.pk}", link=_link(demand),
+               title=f"{'区级督办' if (urge.auto_level or 0) >= 2 else '督办'}：{demand.number}{note}",
+               body=_what(demand))
+
+
+def return_requested(demand: Demand, req: ReturnRequest) -> None:
+    dep = req.assignment.department
+    notify([req.assignment.assigned_by], key=f"demands:return-requested:{req.pk}", link=_link(demand),
+           title=f"{dep.name}申请退单，待审批：{demand.number}", body=req.reason)
+
+
+def return_decided(demand: Demand, req: ReturnRequest) -> None:
+    verdict = "已批准" if req.status == "approved" else "未获批准"
+    notify(clerks(req.assignment.department_id), key=f"demands:return-decided:{req.pk}", link=_link(demand),
+           title=f"退单申请{verdict}：{demand.number}", body=req.decision_note or _what(demand))
+
+
+def _approvers(demand: Demand) -> list:
+    """The approvers nearest above the demand's place: those on the deepest ancestor node that has any."""
+    district = "/" + demand.path.strip("/").split("/")[0] + "/"
+    users = [u for u in User.objects.filter(role__in=EXTENSION_APPROVER_ROLES, is_active=True,
+                                            node__path__startswith=district).select_related("node")
+             if demand.path.startswith(u.node.path) and u.node.path != demand.path]
+    if not users:
+        return []
+    deepest = max(len(u.node.path) for u in users)
+    return [u for u in users if len(u.node.path) == deepest]
+
+
+def extension_requested(demand: Demand, req: ExtensionRequest) -> None:
+    dep = req.assignment.department
+    notify([req.assignment.assigned_by, *_approvers(demand)], key=f"demands:extension-requested:{req.pk}",
+           link=_link(demand), title=f"{dep.name}申请延期 {req.days} 个工作日，待审批：{demand.number}",
+           body=req.reason)
+
+
+def extension_decided(demand: Demand, req: ExtensionRequest) -> None:
+    if req.status == "approved":
+        title = f"延期已批准，新时限 {_at(req.new_due_at)}：{demand.number}"
+    else:
+        title = f"延期未获批准：{demand.number}"
+    notify(clerks(req.assignment.department_id), key=f"demands:extension-decided:{req.pk}", link=_link(demand),
+           title=title, body=req.decision_note or _what(demand))
