@@ -38,41 +38,65 @@ def _ratio(num, den) -> float | None:
     return round(float(Decimal(num) / Decimal(den)), 4)
 
 
-def compute_rates(demands: list[dict], assignments: list[dict], *, as_of) -> dict:
-    """The figures from raw rows. `demands`: dicts with status, resolved, weight (of the final
-    callback's level or None), closed_at, callback_at, reopen_count. `assignments`: dicts with
-    is_lead, status, mis_dispatch, sign_due_at, signed_at, reply_due_at, replied_at."""
-    collected = len(demands)
-    final = [d for d in demands if d["closed_at"] is not None and d["weight"] is not None]
-    called_back = sum(1 for d in demands if d["callback_at"] is not None)
-    resolved = sum(1 for d in demands if d["resolved"])
-    weight_sum = sum((Decimal(d["weight"]) for d in final), Decimal(0))
-    redo = sum(1 for d in demands if d["reopen_count"])
+def points_of(final_by_level: dict, weights: dict) -> Decimal:
+    """Satisfaction points: each final callback scores its level's weight (configurable)."""
+    return sum((Decimal(weights[level]) * n for level, n in final_by_level.items()), Decimal(0))
 
+
+def count_rows(demands: list[dict], assignments: list[dict], *, as_of) -> dict:
+    """The counts behind the rates, from raw rows. `demands`: dicts with status, resolved,
+    level and weight (of the final callback's satisfaction level, or None), closed_at,
+    callback_at, reopen_count. `assignments`: dicts with is_lead, status, mis_dispatch,
+    sign_due_at, signed_at, reply_due_at, replied_at.
+
+    Every count but `open_overdue` (which depends on `as_of`) only changes when a record
+    does, and adds up over disjoint sets of demands: the dashboard keeps them per day."""
+    final = [d for d in demands if d["closed_at"] is not None and d["weight"] is not None]
+    by_level: dict = defaultdict(int)
+    for d in final:
+        by_level[d["level"]] += 1
+    weights = {d["level"]: d["weight"] for d in final}
     counted = [a for a in assignments if not a["mis_dispatch"]]
-    responded = sum(1 for a in counted if a["signed_at"] is not None and a["signed_at"] <= a["sign_due_at"])
-    returned = sum(1 for a in assignments if a["status"] == AssignmentStatus.RETURNED)
     leads = [a for a in assignments if a["is_lead"] and a["status"] not in _GONE]
     replied = [a for a in leads if a["replied_at"] is not None]
-    replied_on_time = sum(1 for a in replied if a["replied_at"] <= a["reply_due_at"])
-    open_overdue = sum(1 for a in leads if a["replied_at"] is None and a["status"] != AssignmentStatus.DONE
-                       and a["reply_due_at"] < as_of)
-    counts = {
-        "collected": collected, "assigned": len(assignments), "assigned_counted": len(counted),
-        "responded_in_time": responded, "called_back": called_back, "final_callbacks": len(final),
-        "resolved": resolved, "satisfaction_points": float(weight_sum), "replied": len(replied),
-        "replied_on_time": replied_on_time, "open_overdue": open_overdue, "returned": returned, "redone": redo,
-    }
     return {
-        "response_rate": _ratio(responded, len(counted)),
-        "resolution_rate": _ratio(sum(1 for d in final if d["resolved"]), len(final)),
-        "satisfaction_rate": _ratio(weight_sum, len(final)),
-        "completion_rate": _ratio(resolved, collected),
-        "on_time_rate": _ratio(replied_on_time, len(replied) + open_overdue),
-        "return_rate": _ratio(returned, len(assignments)),
-        "redo_rate": _ratio(redo, called_back),
-        "counts": counts,
+        "collected": len(demands),
+        "assigned": len(assignments),
+        "assigned_counted": len(counted),
+        "responded_in_time": sum(1 for a in counted if a["signed_at"] is not None
+                                 and a["signed_at"] <= a["sign_due_at"]),
+        "called_back": sum(1 for d in demands if d["callback_at"] is not None),
+        "final_callbacks": len(final),
+        "final_resolved": sum(1 for d in final if d["resolved"]),
+        "final_by_level": dict(by_level),
+        "resolved": sum(1 for d in demands if d["resolved"]),
+        "satisfaction_points": float(points_of(by_level, weights)),
+        "replied": len(replied),
+        "replied_on_time": sum(1 for a in replied if a["replied_at"] <= a["reply_due_at"]),
+        "open_overdue": sum(1 for a in leads if a["replied_at"] is None and a["status"] != AssignmentStatus.DONE
+                            and a["reply_due_at"] < as_of),
+        "returned": sum(1 for a in assignments if a["status"] == AssignmentStatus.RETURNED),
+        "redone": sum(1 for d in demands if d["reopen_count"]),
     }
+
+
+def rates_from_counts(c: dict) -> dict:
+    """The seven rates from the counts of `count_rows` (or sums of them over days)."""
+    return {
+        "response_rate": _ratio(c["responded_in_time"], c["assigned_counted"]),
+        "resolution_rate": _ratio(c["final_resolved"], c["final_callbacks"]),
+        "satisfaction_rate": _ratio(Decimal(str(c["satisfaction_points"])), c["final_callbacks"]),
+        "completion_rate": _ratio(c["resolved"], c["collected"]),
+        "on_time_rate": _ratio(c["replied_on_time"], c["replied"] + c["open_overdue"]),
+        "return_rate": _ratio(c["returned"], c["assigned"]),
+        "redo_rate": _ratio(c["redone"], c["called_back"]),
+        "counts": c,
+    }
+
+
+def compute_rates(demands: list[dict], assignments: list[dict], *, as_of) -> dict:
+    """The figures from raw rows (see `count_rows` for the rows)."""
+    return rates_from_counts(count_rows(demands, assignments, as_of=as_of))
 
 
 def _demand_rows(start, end, *, node_path: str | None = None, lead_department_id: int | None = None):
@@ -83,21 +107,23 @@ def _demand_rows(start, end, *, node_path: str | None = None, lead_department_id
         qs = qs.filter(path__startswith=node_path)
     if lead_department_id is not None:
         qs = qs.filter(lead_department=lead_department_id)
-    return list(qs.values("id", "path", "status", "resolved", "closed_at", "callback_at", "reopen_count",
-                          "lead_department", weight=F(
-                              "satisfaction__weight")))
+    return list(qs.values("id", "path", "collected_at", "status", "resolved", "closed_at", "callback_at",
+                          "reopen_count", "lead_department", level=F("satisfaction_id"), weight=F("satisfaction__weight")))
 
 
-def _assignment_rows(start, end, *, node_path: str | None = None, department_id: int | None = None):
+def _assignment_rows(start, end, *, node_path: str | None = None, department_id: int | None = None,
+                     open_leads_only: bool = False):
     qs = Assignment.objects.filter(demand__collected_at__gte=start, demand__collected_at__lt=end).exclude(
         demand__status=DemandStatus.REJECTED)
+    if open_leads_only:  # the only rows `open_overdue` can count
+        qs = qs.filter(is_lead=True, replied_at__isnull=True).exclude(status__in=(*_GONE, AssignmentStatus.DONE))
     if node_path is not None:
         qs = qs.filter(demand__path__startswith=node_path)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     return list(qs.values("department_id", "is_lead", "status", "mis_dispatch", "sign_due_at", "signed_at",
-                          "reply_due_at", "replied_at", path=F(
-                              "demand__path")))
+                          "reply_due_at", "replied_at", path=F("demand__path"),
+                          collected_at=F("demand__collected_at")))
 
 
 def unit_rates(*, department_id: int | None = None, node_id: int | None = None, start, end, as_of=None) -> dict:
@@ -255,6 +281,29 @@ def _lists(rows: list[Row], cfg: DemandConfig) -> dict:
     floor = min((r.score for r in red), default=None)
     black = [r for r in reversed(ranked) if r not in red and (floor is None or r.score < floor)][:n]
     return {"red": red, "black": black}
+
+
+def score_trend(*, group: str, month: str, district_id: int | None = None, months: int = 6, as_of=None,
+                highlight: list | None = None) -> dict:
+    """Each unit's monthly score (and rank) over the `months` months ending with `month`, for the
+    trend chart. Units without a score in any of those months are left out; `shown` lists the
+    units the chart draws at first (the red and black lists, else the first five)."""
+    cfg = DemandConfig.current()
+    labels = [month]
+    for _ in range(months - 1):
+        labels.insert(0, previous_month(labels[0]))
+    by_unit: dict = {}
+    for i, m in enumerate(labels):
+        start, end = month_bounds(m)
+        for r in rates_table(group=group, start=start, end=end, as_of=as_of, district_id=district_id, cfg=cfg):
+            entry = by_unit.setdefault(r.unit_id, {"unit_id": r.unit_id, "name": r.name,
+                                                   "scores": [None] * months, "ranks": [None] * months})
+            entry["scores"][i], entry["ranks"][i] = r.score, r.rank
+    series = [e for e in by_unit.values() if any(x is not None for x in e["scores"])]
+    series.sort(key=lambda e: (e["ranks"][-1] is None, e["ranks"][-1] or 0, e["name"]))
+    ids = [u for u in (highlight or []) if any(e["unit_id"] == u for e in series)]
+    shown = ids or [e["unit_id"] for e in series[:5]]
+    return {"months": labels, "series": series, "shown": shown}
 
 
 def ranking_workbook(ranking: dict):

@@ -337,8 +337,12 @@ def rankings(request):
     for _ in range(12):
         months.append(f"{y}-{m:02d}")
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    trend = None
+    if not period:
+        trend = rates.score_trend(group=group, month=month, district_id=district,
+                                  highlight=[x.unit_id for x in (*ranking["red"], *ranking["black"])])
     return render(request, "demands/rankings.html", {
-        "r": ranking, "group": group, "month": month, "groups": rates.GROUPS, "months": months,
+        "r": ranking, "group": group, "month": month, "groups": rates.GROUPS, "months": months, "trend": trend,
         "labels": rates.RATE_LABELS, "period": period, "query": request.GET.urlencode()})
 
 

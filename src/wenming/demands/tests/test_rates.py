@@ -175,3 +175,30 @@ def test_a_tie_with_the_top_is_never_on_the_black_list(dw, walk):
     ranking = monthly_ranking(group="department", month=month)
     assert {r.name for r in ranking["red"]} == {"区综合行政执法局", "区公安局交警大队"}
     assert ranking["black"] == []
+
+
+def test_score_trend_per_unit_over_months(known):
+    from wenming.demands.rates import score_trend
+
+    t = score_trend(group="department", month="2025-10", months=3, as_of=AS_OF)
+    assert t["months"] == ["2025-08", "2025-09", "2025-10"]
+    by_name = {s["name"]: s for s in t["series"]}
+    # the same scores as September's ranking, in September's place; no demands in August or October
+    assert by_name["区公安局交警大队"]["scores"] == [None, 100.0, None]
+    assert by_name["区综合行政执法局"]["scores"] == [None, 69.0, None]
+    assert by_name["区综合行政执法局"]["ranks"] == [None, 2, None]
+    assert "区住房和城乡建设局" not in by_name  # never scored: not drawn
+    assert t["shown"] == [s["unit_id"] for s in t["series"]][:5]
+    t = score_trend(group="department", month="2025-09", months=2, as_of=AS_OF, highlight=[known.dept.pk])
+    assert t["shown"] == [known.dept.pk]
+
+
+def test_rankings_page_draws_the_trend_with_local_echarts(known):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(known.center_admin)
+    body = c.get("/demands/rankings/", {"month": "2025-09"}).content.decode()
+    assert "得分走势" in body and 'id="trend-data"' in body and "/static/vendor/echarts.min.js" in body
+    assert "cdn" not in body.lower() and 'src="http' not in body
+    assert '"months": ["2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09"]' in body
