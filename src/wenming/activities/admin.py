@@ -14,6 +14,7 @@ class SpeakerAdmin(ScopedAdmin):
     edit_roles = ADMINS
     list_display = ("name", "title", "topics", "lecture_count")
     search_fields = ("name", "topics")
+    fields = ("name", "title", "topics", "bio", "district")
     raw_id_fields = ("district",)
 
     @admin.display(description="宣讲场次")

@@ -2,7 +2,12 @@
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -214,3 +219,43 @@ class HonourRollApi(APIView):
         if district_id is None:
             district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
         return Response(HonourOut(honours.honour_roll(district_id=district_id, year=_year(request)), many=True).data)
+
+
+class SpeakerLectureOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    station = serializers.CharField(source="station.name")
+
+
+class SpeakerOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    topics = serializers.CharField()
+    bio = serializers.CharField()
+    lecture_count = serializers.IntegerField(help_text="宣讲场次（不含已取消）")
+    lectures = serializers.SerializerMethodField()
+
+    @extend_schema_field(SpeakerLectureOut(many=True))
+    def get_lectures(self, speaker):
+        return SpeakerLectureOut(selectors.speaker_lectures(speaker)[:20], many=True).data
+
+
+class SpeakerListApi(APIView):
+    """Public: the theory-lecture brand's speakers (宣讲名嘴) of a district, the most lectures first,
+    each with their latest 20 lectures (cancelled ones left out)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("district", int)], responses=SpeakerOut(many=True))
+    def get(self, request):
+        raw = request.query_params.get("district", "")
+        district_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        if district_id is None:
+            district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
+        speakers = selectors.speakers_public(district_id=district_id)[:200]
+        return Response(SpeakerOut(speakers, many=True).data)

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("honours/candidates/", api.HonourCandidatesApi.as_view(), name="honour-candidates"),
     path("honours/publish/", api.HonourPublishApi.as_view(), name="honours-publish"),
     path("honours/roll/", api.HonourRollApi.as_view(), name="honour-roll"),
+    path("speakers/", api.SpeakerListApi.as_view(), name="speakers"),
     path("honours/<int:pk>/review/", api.HonourReviewApi.as_view(), name="honour-review"),
     path("activities/<int:pk>/", api.ActivityDetailApi.as_view(), name="activity-detail"),
     path("activities/<int:pk>/cancel/", api.ActivityCancelApi.as_view(), name="activity-cancel"),

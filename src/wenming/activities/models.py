@@ -11,7 +11,8 @@ class Speaker(models.Model):
 
     name = models.CharField("姓名", max_length=40)
     title = models.CharField("职务/头衔", max_length=80, blank=True)
-    topics = models.CharField("宣讲专题", max_length=200, blank=True)
+    topics = models.CharField("宣讲专题", max_length=200, blank=True, help_text="多个专题用顿号或逗号分隔")
+    bio = models.TextField("简介", max_length=500, blank=True, help_text="公开展示在“宣讲名嘴”页面")
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
 
     class Meta:

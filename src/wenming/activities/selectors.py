@@ -36,6 +36,18 @@ def activity_list_for(*, user, kind: str | None = None, upcoming: bool | None = 
     return qs.order_by("starts_at", "id")
 
 
+def activity_month_for(*, user, year: int, month: int, kind: str | None = None) -> QuerySet[Activity]:
+    """Activities that start in a calendar month (Asia/Shanghai), for the month grid."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return activity_list_for(user=user, kind=kind).filter(starts_at__gte=start, starts_at__lt=end)
+
+
 def activity_get_for(*, user, activity_id) -> Activity:
     try:
         return activity_list_for(user=user).get(pk=int(activity_id))
@@ -76,3 +88,35 @@ def distance_m(lat1, lng1, lat2, lng2) -> float:
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371000 * math.asin(math.sqrt(a))
+
+
+# --- the theory-lecture brand's speakers (宣讲名嘴), a public page ---------------------------------
+
+def speakers_public(*, district_id) -> QuerySet:
+    """A district's speakers, the most lectures first; cancelled lectures do not count."""
+    from django.db.models import Count
+
+    from wenming.activities.choices import ActivityKind, ActivityStatus
+    from wenming.activities.models import Speaker
+
+    held = Q(lectures__kind=ActivityKind.LECTURE) & ~Q(lectures__status=ActivityStatus.CANCELLED)
+    return (Speaker.objects.filter(district_id=district_id)
+            .annotate(lecture_count=Count("lectures", filter=held, distinct=True))
+            .order_by("-lecture_count", "name", "id"))
+
+
+def speaker_lectures(speaker) -> QuerySet[Activity]:
+    """The speaker's lectures that were not called off, latest first."""
+    from wenming.activities.choices import ActivityKind, ActivityStatus
+
+    return (speaker.lectures.filter(kind=ActivityKind.LECTURE).exclude(status=ActivityStatus.CANCELLED)
+            .select_related("station").order_by("-starts_at", "-id"))
+
+
+def speaker_get_public(*, district_id, speaker_id):
+    from wenming.activities.models import Speaker
+
+    try:
+        return speakers_public(district_id=district_id).get(pk=int(speaker_id))
+    except (Speaker.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None

@@ -43,6 +43,50 @@ def calendar(request):
     })
 
 
+MONTH_DAYS_SHOWN = 4  # a desktop cell lists this many activities, then “另有N项”
+
+
+def _month_param(value: str, today) -> tuple[int, int]:
+    """"2026-11" → (2026, 11); anything else is this month."""
+    year, _, month = (value or "").partition("-")
+    if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+        return int(year), int(month)
+    return today.year, today.month
+
+
+@login_required
+def month(request):
+    """The month grid (月历): a week per row on a desktop; on a phone the grid marks the days
+    that have activities and the month's list follows, day by day."""
+    import calendar as cal
+
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ActivityKind.values else ""
+    today = timezone.localdate()
+    year, month_no = _month_param(request.GET.get("m", ""), today)
+    activities = list(selectors.activity_month_for(user=request.user, year=year, month=month_no, kind=kind or None))
+    volunteer = volunteer_of(request.user)
+    mine = set()
+    if volunteer and activities:
+        mine = set(Signup.objects.filter(volunteer=volunteer, status=SignupStatus.SIGNED,
+                                         activity__in=activities).values_list("activity_id", flat=True))
+    by_day: dict = {}
+    for a in activities:
+        by_day.setdefault(timezone.localtime(a.starts_at).date(), []).append(a)
+    weeks = [[{"date": d, "in_month": d.month == month_no, "today": d == today,
+               "items": by_day.get(d, [])[:MONTH_DAYS_SHOWN],
+               "more": max(len(by_day.get(d, [])) - MONTH_DAYS_SHOWN, 0), "count": len(by_day.get(d, []))}
+              for d in week] for week in cal.Calendar(firstweekday=0).monthdatescalendar(year, month_no)]
+    prev_m = f"{year - (month_no == 1)}-{(month_no - 2) % 12 + 1:02d}"
+    next_m = f"{year + (month_no == 12)}-{month_no % 12 + 1:02d}"
+    return render(request, "activities/month.html", {
+        "weeks": weeks, "days": sorted(by_day.items()), "year": year, "month": month_no, "total": len(activities),
+        "m": f"{year}-{month_no:02d}", "prev_m": prev_m, "next_m": next_m, "this_m": f"{today.year}-{today.month:02d}",
+        "kinds": ActivityKind.choices, "kind": kind, "mine": mine, "weekdays": "一二三四五六日",
+        "can_publish": request.user.is_superuser or request.user.role in DISPATCHER_ROLES,
+    })
+
+
 @login_required
 def mine(request):
     volunteer = volunteer_of(request.user)
@@ -217,3 +261,50 @@ def honour_roll(request):
     district = district or Node.objects.filter(kind="district").order_by("pk").first()
     roll = h.honour_roll(district_id=district.pk, year=year) if district else []
     return render(request, "activities/honour_roll.html", {"roll": roll, "year": year, "district": district})
+
+
+def _public_district(request):
+    """The district a public page shows: the visitor's own, else the first one (one per deployment)."""
+    from wenming.regions.models import Node
+
+    if request.user.is_authenticated and request.user.node_id:
+        return request.user.node.district or request.user.node
+    return Node.objects.filter(kind="district").order_by("pk").first()
+
+
+def _topics(speaker) -> list[str]:
+    import re
+
+    return [t for t in re.split(r"[、，,；;/\s]+", speaker.topics or "") if t][:8]
+
+
+def speakers(request):
+    """Public page of the theory-lecture brand's speakers (宣讲名嘴) with their lectures."""
+    district = _public_district(request)
+    people = list(selectors.speakers_public(district_id=district.pk)) if district else []
+    now = timezone.now()
+    cards = []
+    for sp in people:
+        lectures = list(selectors.speaker_lectures(sp)[:40])
+        upcoming = sorted((a for a in lectures if a.ends_at >= now), key=lambda a: a.starts_at)
+        past = [a for a in lectures if a.ends_at < now]
+        cards.append({"s": sp, "topics": _topics(sp), "upcoming": upcoming[:3], "past": past[:3],
+                      "more": sp.lecture_count - len(upcoming[:3]) - len(past[:3])})
+    return render(request, "activities/speakers.html", {
+        "district": district, "cards": cards, "total": sum(sp.lecture_count for sp in people),
+    })
+
+
+def speaker_detail(request, pk):
+    """One speaker and every lecture they gave or will give (public)."""
+    district = _public_district(request)
+    if district is None:
+        raise NotFound()
+    sp = selectors.speaker_get_public(district_id=district.pk, speaker_id=pk)
+    now = timezone.now()
+    lectures = list(selectors.speaker_lectures(sp)[:500])
+    return render(request, "activities/speaker.html", {
+        "s": sp, "topics": _topics(sp), "district": district,
+        "upcoming": sorted((a for a in lectures if a.ends_at >= now), key=lambda a: a.starts_at),
+        "past": [a for a in lectures if a.ends_at < now],
+    })
