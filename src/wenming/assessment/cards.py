@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenming.assessment import notices
 from wenming.assessment.choices import CARD_IN_FORCE, CardColor, CardRuleCode, CardStatus
 from wenming.assessment.models import Card, CardRule, MaterialTask, Unit
 from wenming.assessment.periods import quarter_of, quarter_periods
@@ -47,11 +48,13 @@ def _issue(*, unit: Unit, color: str, rule: str, period: str, subject: str, reas
                                        subject=subject, reason=reason[:500], evidence=evidence, issued_at=now)
             event_write(district_id=unit.district_id, target="card", target_id=card.pk, actor=None, action="issue",
                         at=now, to_status=card.status, note=reason)
+            notices.card_issued(card)
     except IntegrityError:
         return False
     return True
 
 
+@transaction.atomic
 def _reissue(*, card: Card, period: str, reason: str, evidence: dict, now) -> bool:
     """A withdrawn red whose rule holds again (new yellows in the quarter) is issued again."""
     from wenming.assessment.services import event_write
@@ -63,6 +66,8 @@ def _reissue(*, card: Card, period: str, reason: str, evidence: dict, now) -> bo
     if won:
         event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=None, action="reissue",
                     at=now, from_status=CardStatus.WITHDRAWN, to_status=CardStatus.ISSUED, note=reason)
+        card.refresh_from_db()
+        notices.card_issued(card)
     return bool(won)
 
 
@@ -100,7 +105,8 @@ def reds_recheck_after_revoke(*, yellow: Card, actor, now) -> list[Card]:
         if won:
             event_write(district_id=red.district_id, target="card", target_id=red.pk, actor=actor, action="withdraw",
                         at=now, from_status=red.status, to_status=CardStatus.WITHDRAWN, note=reason, data=data)
-            red.status = CardStatus.WITHDRAWN
+            red.refresh_from_db()
+            notices.card_withdrawn(red)
             withdrawn.append(red)
     return withdrawn
 

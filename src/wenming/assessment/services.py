@@ -5,10 +5,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
-from wenming.assessment import permissions
+from wenming.assessment import notices, permissions
 from wenming.assessment.choices import (
     CARD_TRANSITIONS,
     PROBLEM_TRANSITIONS,
@@ -278,6 +278,12 @@ def tasks_create_for_month(*, district: Node, period: str, now=None) -> int:
         except IntegrityError:  # another run made it first
             continue
         made += 1
+    # one notice per unit and month; on every run, so a run cut short before this point is made good
+    counts = (MaterialTask.objects.filter(district=district, period=period).values("unit_id")
+              .annotate(n=Count("id")).order_by("unit_id"))
+    units = Unit.objects.in_bulk([c["unit_id"] for c in counts])
+    for c in counts:
+        notices.tasks_arranged(units[c["unit_id"]], period, c["n"], due)
     return made
 
 
@@ -321,6 +327,7 @@ def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=
                 note=f"第{round_no}次申报" + ("（逾期）" if now > task.due_at else ""),
                 data={"files": len(cleaned)})
     task.refresh_from_db()
+    notices.filing_arrived(task)
     return task
 
 
@@ -361,6 +368,7 @@ def task_return(*, actor, task_id, reason: str, now=None) -> MaterialTask:
     event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="return", at=now,
                 from_status=task.status, to_status=target, note=reason)
     task.refresh_from_db()
+    notices.filing_returned(task)
     return task
 
 
@@ -385,6 +393,7 @@ def card_appeal(*, actor, card_id, reason: str, now=None) -> Card:
     event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action="appeal", at=now,
                 from_status=card.status, to_status=target, note=reason)
     card.refresh_from_db()
+    notices.card_appealed(card)
     return card
 
 
@@ -405,6 +414,7 @@ def card_decide(*, actor, card_id, revoke: bool, note: str, now=None) -> Card:
 
         reds_recheck_after_revoke(yellow=card, actor=actor, now=now)
     card.refresh_from_db()
+    notices.card_decided(card)
     return card
 
 
@@ -583,6 +593,7 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
         _stop_checked(rnd=rnd, site=site, actor=actor, now=now)
     event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="create",
                 at=now, to_status=ProblemStatus.OPEN, note=f"整改时限 {days} 个工作日")
+    notices.rectification_ordered(problem)
     return problem
 
 
@@ -612,6 +623,7 @@ def problem_report_fix(*, actor, problem_id, report: str, photos=(), now=None) -
     event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="report",
                 at=now, from_status=problem.status, to_status=target, note=report)
     problem.refresh_from_db()
+    notices.rectification_reported(problem)
     return problem
 
 
@@ -634,6 +646,8 @@ def problem_recheck(*, actor, problem_id, passed: bool, note: str = "", now=None
     event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action=action,
                 at=now, from_status=problem.status, to_status=target, note=note)
     problem.refresh_from_db()
+    if target == ProblemStatus.OPEN:  # reopened: a new rectification order with a new deadline
+        notices.rectification_ordered(problem)
     return problem
 
 
@@ -660,6 +674,8 @@ def problem_escalate(*, problem_id, now=None) -> bool:
         event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=None,
                     action="escalate", at=now, from_status=problem.status, to_status=problem.status,
                     note=f"整改逾期，第{level}次升级督办")
+        problem.refresh_from_db()
+        notices.rectification_overdue(problem)
         return True
 
 
