@@ -45,24 +45,29 @@ def assigned(demand: Demand, assignments: list[Assignment]) -> None:
                body=_what(demand))
 
 
+def _with(demand: Demand, label: str, text: str) -> str:
+    return f"{_what(demand)}｜{label}：{text}" if text else _what(demand)
+
+
 def urged(demand: Demand, urge: Urge, assignments) -> None:
-    note = f"：{urge.note}" if urge.note else ""
+    kind = "区级督办" if (urge.auto_level or 0) >= 2 else "督办"
     for a in assignments:
+        # the job's note names the department; its own clerks only need what is late
+        note = urge.note.removeprefix(a.department.name) if urge.auto_level else urge.note
         notify(clerks(a.department_id), key=f"demands:urged:{urge.pk}", link=_link(demand),
-               title=f"{'区级督办' if (urge.auto_level or 0) >= 2 else '督办'}：{demand.number}{note}",
-               body=_what(demand))
+               title=f"{kind}：{note}" if note else f"{kind}：请尽快办理", body=_what(demand))
 
 
 def return_requested(demand: Demand, req: ReturnRequest) -> None:
     dep = req.assignment.department
     notify([req.assignment.assigned_by], key=f"demands:return-requested:{req.pk}", link=_link(demand),
-           title=f"{dep.name}申请退单，待审批：{demand.number}", body=req.reason)
+           title=f"{dep.name}申请退单，待审批", body=_with(demand, "理由", req.reason))
 
 
 def return_decided(demand: Demand, req: ReturnRequest) -> None:
     verdict = "已批准" if req.status == "approved" else "未获批准"
     notify(clerks(req.assignment.department_id), key=f"demands:return-decided:{req.pk}", link=_link(demand),
-           title=f"退单申请{verdict}：{demand.number}", body=req.decision_note or _what(demand))
+           title=f"退单申请{verdict}", body=_with(demand, "意见", req.decision_note))
 
 
 def _approvers(demand: Demand) -> list:
@@ -80,14 +85,14 @@ def _approvers(demand: Demand) -> list:
 def extension_requested(demand: Demand, req: ExtensionRequest) -> None:
     dep = req.assignment.department
     notify([req.assignment.assigned_by, *_approvers(demand)], key=f"demands:extension-requested:{req.pk}",
-           link=_link(demand), title=f"{dep.name}申请延期 {req.days} 个工作日，待审批：{demand.number}",
-           body=req.reason)
+           link=_link(demand), title=f"{dep.name}申请延期 {req.days} 个工作日，待审批",
+           body=_with(demand, "理由", req.reason))
 
 
 def extension_decided(demand: Demand, req: ExtensionRequest) -> None:
     if req.status == "approved":
-        title = f"延期已批准，新时限 {_at(req.new_due_at)}：{demand.number}"
+        title = f"延期已批准，新时限 {_at(req.new_due_at)}"
     else:
-        title = f"延期未获批准：{demand.number}"
+        title = "延期未获批准"
     notify(clerks(req.assignment.department_id), key=f"demands:extension-decided:{req.pk}", link=_link(demand),
-           title=title, body=req.decision_note or _what(demand))
+           title=title, body=_with(demand, "意见", req.decision_note))

@@ -172,7 +172,7 @@ def detail(request, pk):
         "show_phone": permissions.is_dispatcher(request.user) or d.reporter_id == request.user.pk
         or d.recorded_by_id == request.user.pk or mine is not None,
         "returns": d.assignments.filter(return_requests__status="pending").exists(),
-        "pending_return": None, "pending_extension": None,
+        "pending_return": None, "pending_extension": None, "is_dispatcher": permissions.is_dispatcher(request.user),
     }
     from wenming.demands.models import ExtensionRequest, ReturnRequest
 
@@ -341,6 +341,7 @@ def rankings(request):
     if not period:
         trend = rates.score_trend(group=group, month=month, district_id=district,
                                   highlight=[x.unit_id for x in (*ranking["red"], *ranking["black"])])
+        trend["black"] = [x.unit_id for x in ranking["black"]]
     return render(request, "demands/rankings.html", {
         "r": ranking, "group": group, "month": month, "groups": rates.GROUPS, "months": months, "trend": trend,
         "labels": rates.RATE_LABELS, "period": period, "query": request.GET.urlencode()})

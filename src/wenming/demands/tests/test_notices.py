@@ -38,7 +38,8 @@ def test_urging_tells_the_departments_that_still_owe_a_step(dw, walk):
     d = walk.to("assigned", departments=[dw.dept, dw.dept_traffic])
     services.demand_sign(demand_id=d.pk, actor=dw.handler_traffic)  # the supporting department reported in
     services.demand_urge(demand_id=d.pk, actor=dw.station_admin, note="请尽快到场")
-    assert titles(dw.dept_handler)[-1] == f"督办：{d.number}：请尽快到场"
+    assert titles(dw.dept_handler)[-1] == "督办：请尽快到场"
+    assert Notice.objects.filter(user=dw.dept_handler).order_by("id").last().body.startswith(d.number)
     assert len(titles(dw.handler_traffic)) == 1  # only the assignment notice
     services.demand_urge(demand_id=d.pk, actor=dw.station_admin)
     assert len(titles(dw.dept_handler)) == 3  # a second urge is news again
@@ -51,30 +52,32 @@ def test_the_urging_job_notifies_once_per_level(dw, walk):
     services.demand_assign(demand_id=d.pk, actor=dw.station_admin, departments=[dw.dept.pk], now=past)
     urge_overdue_demands()
     urge_overdue_demands()
-    assert titles(dw.dept_handler)[1:] == [f"区级督办：{d.number}：区综合行政执法局签收超时"]
+    assert titles(dw.dept_handler)[1:] == ["区级督办：签收超时"]
 
 
 def test_return_request_tells_the_dispatcher_and_the_decision_tells_the_clerks(dw, walk):
     d = walk.to("assigned")
     services.return_request(demand_id=d.pk, actor=dw.dept_handler, reason="不属于本部门职责", mis_dispatch=True)
-    assert titles(dw.station_admin) == [f"区综合行政执法局申请退单，待审批：{d.number}"]
+    assert titles(dw.station_admin) == ["区综合行政执法局申请退单，待审批"]
+    assert Notice.objects.get(user=dw.station_admin).body.endswith("理由：不属于本部门职责")
     services.return_decide(demand_id=d.pk, actor=dw.station_admin, approve=False, note="属于职责范围")
-    assert titles(dw.dept_handler)[-1] == f"退单申请未获批准：{d.number}"
+    assert titles(dw.dept_handler)[-1] == "退单申请未获批准"
     services.return_request(demand_id=d.pk, actor=dw.dept_handler, reason="确实不属于")
     services.return_decide(demand_id=d.pk, actor=dw.station_admin, approve=True)
-    assert titles(dw.dept_handler)[-1] == f"退单申请已批准：{d.number}"
+    assert titles(dw.dept_handler)[-1] == "退单申请已批准"
     assert len(titles(dw.station_admin)) == 2
 
 
 def test_extension_request_tells_the_dispatcher_and_the_level_above(dw, walk):
     d = walk.to("handling")
     services.extension_request(demand_id=d.pk, actor=dw.dept_handler, days=3, reason="需协调产权单位")
-    title = f"区综合行政执法局申请延期 3 个工作日，待审批：{d.number}"
+    title = "区综合行政执法局申请延期 3 个工作日，待审批"
     assert titles(dw.station_admin) == [title] and titles(dw.institute_admin) == [title]
     assert titles(dw.center_admin) == [] and titles(dw.office_admin) == []  # the nearest level only
     services.extension_decide(demand_id=d.pk, actor=dw.institute_admin, approve=True)
     assert titles(dw.dept_handler)[-1].startswith("延期已批准，新时限 ")
     services.extension_request(demand_id=d.pk, actor=dw.dept_handler, days=2, reason="再延")
     services.extension_decide(demand_id=d.pk, actor=dw.institute_admin, approve=False, note="不予延期")
-    assert titles(dw.dept_handler)[-1] == f"延期未获批准：{d.number}"
+    assert titles(dw.dept_handler)[-1] == "延期未获批准"
+    assert Notice.objects.filter(user=dw.dept_handler).order_by("id").last().body.endswith("意见：不予延期")
 
