@@ -73,14 +73,26 @@ def month(request):
     by_day: dict = {}
     for a in activities:
         by_day.setdefault(timezone.localtime(a.starts_at).date(), []).append(a)
-    weeks = [[{"date": d, "in_month": d.month == month_no, "today": d == today,
+    weeks = [[{"date": d, "in_month": d.month == month_no, "today": d == today, "iso": d.isoformat(),
                "items": by_day.get(d, [])[:MONTH_DAYS_SHOWN],
                "more": max(len(by_day.get(d, [])) - MONTH_DAYS_SHOWN, 0), "count": len(by_day.get(d, []))}
               for d in week] for week in cal.Calendar(firstweekday=0).monthdatescalendar(year, month_no)]
+    # the list under the grid shows one day: the one asked for, else today (in this month), else the
+    # first day with activities; a district holds ~100 activities a month, too many for one list
+    from datetime import date as date_cls
+
+    picked = None
+    raw_day = request.GET.get("d", "")
+    try:
+        picked = date_cls.fromisoformat(raw_day) if len(raw_day) == 10 else None
+    except ValueError:
+        picked = None
+    if picked is None or (picked.year, picked.month) != (year, month_no):
+        picked = today if (today.year, today.month) == (year, month_no) else min(by_day, default=None)
     prev_m = f"{year - (month_no == 1)}-{(month_no - 2) % 12 + 1:02d}"
     next_m = f"{year + (month_no == 12)}-{month_no % 12 + 1:02d}"
     return render(request, "activities/month.html", {
-        "weeks": weeks, "days": sorted(by_day.items()), "year": year, "month": month_no, "total": len(activities),
+        "weeks": weeks, "picked": picked, "picked_items": by_day.get(picked, []), "year": year, "month": month_no, "total": len(activities),
         "m": f"{year}-{month_no:02d}", "prev_m": prev_m, "next_m": next_m, "this_m": f"{today.year}-{today.month:02d}",
         "kinds": ActivityKind.choices, "kind": kind, "mine": mine, "weekdays": "一二三四五六日",
         "can_publish": request.user.is_superuser or request.user.role in DISPATCHER_ROLES,

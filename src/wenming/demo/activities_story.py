@@ -31,11 +31,16 @@ from wenming.volunteers.services import Registration, volunteer_register
 LABEL = "生成文明实践活动、报名签到与服务证明……"
 
 SPEAKERS = (
-    ("罗文华", "区委党校副教授", "党的二十届三中全会精神"),
-    ("苟春梅", "“巴山红”宣讲团成员", "川陕苏区红色故事"),
-    ("刘明", "区人民法院法官", "民法典与百姓生活"),
-    ("陈晓燕", "区疾控中心主任医师", "健康素养与慢病防治"),
-    ("赵志刚", "退休教师、道德模范", "家风家训与移风易俗"),
+    ("罗文华", "区委党校副教授", "党的二十届三中全会精神、基层治理",
+     "长期从事党的创新理论教学，用院坝会、板凳会的方式把大道理讲成身边事。"),
+    ("苟春梅", "“巴山红”宣讲团成员", "川陕苏区红色故事、红军精神",
+     "红军后代，走遍全区乡镇讲述川陕苏区的红色故事。"),
+    ("刘明", "区人民法院法官", "民法典与百姓生活、婚姻家庭纠纷",
+     "以真实案例讲解民法典，帮助群众学法、懂法、用法。"),
+    ("陈晓燕", "区疾控中心主任医师", "健康素养与慢病防治",
+     "深入社区开展慢病防治与健康生活方式宣讲。"),
+    ("赵志刚", "退休教师、道德模范", "家风家训与移风易俗",
+     "从教三十八年，退休后坚持宣讲好家风、倡导新风尚。"),
 )
 
 # (kind, title, days from today, start hour, hours, capacity, skills)
@@ -52,6 +57,11 @@ UPCOMING = (
     (ActivityKind.CUSTOMS, "“光盘行动”文明餐桌宣传", 10, 11, 2, 15, ""),
 )
 LECTURES = ((0, 1, 9), (1, 11, 14), (3, 15, 9))  # (speaker index, days from today, hour)
+# lectures already given in the last weeks: (speaker index, days from today, hour, place)
+PAST_LECTURES = ((0, -6, 9, "江北街道龙舌坝社区院坝"), (0, -20, 14, "巴州区新时代文明实践中心报告厅"),
+                 (1, -9, 9, "曾口镇红军纪念广场"), (1, -27, 14, "巴州区新时代文明实践中心报告厅"),
+                 (2, -13, 19, "江北街道滨河社区活动室"), (4, -16, 9, "巴州区新时代文明实践中心报告厅"),
+                 (0, -34, 9, "巴州区新时代文明实践中心报告厅"))
 
 
 def _at(day_offset: int, hour: int):
@@ -96,7 +106,8 @@ def build(ctx) -> None:
                       .order_by("pk").values_list("pk", flat=True)[:60])
     rng.shuffle(neighbours)
 
-    speakers = [Speaker.objects.create(name=n, title=t, topics=p, district=region.district) for n, t, p in SPEAKERS]
+    speakers = [Speaker.objects.create(name=n, title=t, topics=p, bio=b, district=region.district)
+                for n, t, p, b in SPEAKERS]
     hosts = [(station_admin, home.station), (institute_admin, town_station), (center_admin, region.center)]
     made = []
     for i, (kind, title, days, hour, hours, capacity, skills) in enumerate(UPCOMING):
@@ -106,6 +117,11 @@ def build(ctx) -> None:
         s = speakers[idx]
         made.append(_publish(center_admin, region.center, ActivityKind.LECTURE, f"名师宣讲：{s.topics}",
                              _at(days, hour), 2, 80, speaker=s, place="巴州区新时代文明实践中心报告厅"))
+    for idx, days, hour, place in PAST_LECTURES:
+        s = speakers[idx]
+        topic = s.topics.split("、")[days % 2 if "、" in s.topics else 0]
+        _publish(center_admin, region.center, ActivityKind.LECTURE, f"名师宣讲：{topic}", _at(days, hour), 2, 80,
+                 speaker=s, place=place)
     for a in made:
         _fill(a, neighbours, rng.randint(1, max(1, a.capacity * 2 // 3)))
     for a in made[:3]:
@@ -138,6 +154,10 @@ def build(ctx) -> None:
         name="何雨欣", phone="15828761234", id_number="511902200003057897", home_station_id=home.station.pk,
         skills="摄影、视频剪辑", availability=[[5, "morning"], [6, "morning"], [6, "afternoon"]],
         password="Wenming@2026"))
+
+    from wenming.demo import volunteers_story
+
+    volunteers_story.build(ctx)
 
     cert = certificate_issue(actor=volunteer_user, disclose=["org", "records"])
     _honours(users, timezone.localdate().year - 1)

@@ -110,12 +110,20 @@ def join_request_get_for(*, user, request_id) -> JoinRequest:
 
 
 def joinable_teams(volunteer: Volunteer) -> QuerySet[Team]:
-    """Active teams of the volunteer's district: what the volunteer may ask to join."""
+    """Active teams of the volunteer's district: what the volunteer may ask to join, those of their
+    own village first, then of their town, then the rest."""
+    from django.db.models import Case, IntegerField, Value, When
+
     district_id = volunteer.district_id
+    parts = [p for p in volunteer.node.path.split("/") if p]
+    town_path = "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else volunteer.node.path
+    near = Case(When(station__node__path__startswith=volunteer.node.path, then=Value(0)),
+                When(station__node__path__startswith=town_path, then=Value(1)), default=Value(2),
+                output_field=IntegerField())
     return (Team.objects.filter(Q(station__node__district_id=district_id) | Q(station__node_id=district_id),
                                 is_active=True)
             .select_related("station__node", "leader", "org").prefetch_related("categories")
-            .order_by("station__node__path", "name", "id"))
+            .annotate(near=near).order_by("near", "station__node__path", "name", "id"))
 
 
 def joinable_orgs(volunteer: Volunteer) -> QuerySet[VolunteerOrg]:

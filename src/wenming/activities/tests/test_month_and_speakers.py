@@ -36,7 +36,14 @@ def test_the_month_grid_shows_the_month_by_local_date(world, month_world, client
     assert "2031年3月" in page and "3项活动" in page
     assert "三月最后一晚" in page and "四月第一场" not in page   # 23:30 local on the 31st is still March
     assert 'href="?m=2031-02' in page and 'href="?m=2031-04' in page
-    assert 'id="d20310331"' in page
+    # the list under the grid shows one day: by default the first day with activities
+    listed = page[page.index('data-testid="month-list"'):]
+    assert "3月1日" in listed and "三月第一场" in listed and "三月第二场" not in listed
+    picked = client.get("/activities/month/?m=2031-03&d=2031-03-31").content.decode()
+    listed = picked[picked.index('data-testid="month-list"'):]
+    assert "3月31日" in listed and "三月最后一晚" in listed and "三月第一场" not in listed
+    elsewhere = client.get("/activities/month/?m=2031-03&d=2031-04-01").content.decode()  # not this month
+    assert "三月第一场" in elsewhere[elsewhere.index('data-testid="month-list"'):]
     # the grid starts on Monday 24 February and ends on Sunday 6 April: six weeks of seven days
     assert page.count("<tr>") == 1 + 6
     culture = client.get("/activities/month/?m=2031-03&kind=culture").content.decode()
@@ -49,7 +56,7 @@ def test_the_month_grid_shows_the_month_by_local_date(world, month_world, client
 def test_a_bad_month_shows_this_month(world, client, bad):
     client.force_login(world.volunteer_user)
     today = timezone.localdate()
-    res = client.get(f"/activities/month/?m={bad}&kind=nonsense")
+    res = client.get(f"/activities/month/?m={bad}&kind=nonsense&d=2031-02-30")
     assert res.status_code == 200 and f"{today.year}年{today.month}月" in res.content.decode()
 
 

@@ -46,3 +46,24 @@ def test_the_calendar_offers_every_kind_and_the_demo_volunteer_has_a_certificate
     assert Volunteer.objects.filter(status="pending").count() == 1
     assert Signup.objects.filter(volunteer__user__username="volunteer", checkin_at__isnull=False,
                                  checkout_at__isnull=True, activity__status="published").exists()
+
+
+def test_the_demo_has_join_requests_and_organisation_accounts(demo):
+    from wenming.core.models import Notice
+    from wenming.regions.models import User
+    from wenming.volunteers.joining import administered_orgs, join_requests_to_decide
+    from wenming.volunteers.models import JoinRequest, VolunteerOrg
+    from wenming.volunteers.tasks import remind_pending_reviews
+
+    leader = User.objects.get(username="team_leader")
+    assert join_requests_to_decide(user=leader).count() == 3
+    assert JoinRequest.objects.filter(volunteer__user__username="volunteer", status="pending").count() == 1
+    account = User.objects.get(username="volunteer_org")
+    org = administered_orgs(account).get()
+    assert join_requests_to_decide(user=account).filter(org=org).exists()
+    pending = VolunteerOrg.objects.get(status="pending")
+    assert pending.admins.count() == 1
+    assert Notice.objects.filter(user__username="institute_admin", key=f"volunteers:org-registered:{pending.pk}")
+    # one request has waited five days: the reminder job has something to send, once
+    assert remind_pending_reviews(days=3) >= 1
+    assert remind_pending_reviews(days=3) == 0
