@@ -38,6 +38,8 @@ from wenming.assessment.imports import (
 from wenming.assessment.periods import parse_quarter, period_of, quarter_of
 from wenming.core.errors import DomainError, NotFound
 from wenming.core.pages import run_service
+from wenming.core.validators import mask_phone
+from wenming.regions.choices import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -228,9 +230,19 @@ def unit_detail(request, pk):
 def units(request):
     """单位联络人: every unit's responsible person and contacts; the office admin edits them."""
     rows = list(selectors.unit_list_for(user=request.user))
+    # the office calls units to chase filings and fixes: full numbers for office staff, masked for others
+    full = selectors.is_office(request.user)
+    for unit in rows:
+        people = [("责任人", unit.responsible)] if unit.responsible_id else []
+        people += [("联络员", c) for c in unit.contacts.all()]
+        unit.people = [{"role": role, "name": u.display_name,
+                        "phone": (u.phone if full else mask_phone(u.phone)) if u.phone else "", "tel": full}
+                       for role, u in people]
+    missing = [u for u in rows if u.is_active and not u.contacts.all()]
+    only_missing = request.GET.get("missing") == "1"
     return render(request, "assessment/units.html", {
-        "units": rows, "is_admin": permissions.is_office_admin(request.user),
-        "missing": sum(1 for u in rows if u.is_active and not u.contacts.all()),
+        "units": missing if only_missing else rows, "is_admin": permissions.is_office_admin(request.user),
+        "missing": len(missing), "total": len(rows), "only_missing": only_missing,
     })
 
 
@@ -335,7 +347,9 @@ def rounds(request):
         "upcoming": all_rounds.filter(date__gt=today).order_by("date", "id")[:10],
         "past": all_rounds.filter(date__lt=today)[:12],
         "can_plan": can_plan, "today": today.isoformat(), "post": request.POST,
-        "post_inspectors": _posted_ids(request, "inspectors", default={request.user.pk}),
+        # an inspector planning a round usually goes on it; an office admin usually sends others
+        "post_inspectors": _posted_ids(request, "inspectors",
+                                       default={request.user.pk} if request.user.role == Role.INSPECTOR else set()),
         "post_sites": _posted_ids(request, "sites", default=set()),
         **(_round_choices(request) if can_plan else {}),
     })
@@ -363,7 +377,7 @@ def round_detail(request, pk):
     overview = selectors.round_overview(rnd=rnd, now=timezone.now())
     return render(request, "assessment/round.html", {
         "round": rnd, "can_inspect": permissions.can_inspect(request.user),
-        "is_today": rnd.date == timezone.localdate(), **overview,
+        "is_today": rnd.date == timezone.localdate(), "is_future": rnd.date > timezone.localdate(), **overview,
     })
 
 

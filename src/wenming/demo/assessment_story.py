@@ -20,6 +20,7 @@ from wenming.assessment.imports import indicators_import, responsibilities_impor
 from wenming.assessment.models import MaterialTask, Unit
 from wenming.assessment.periods import month_bounds, period_of, previous_period
 from wenming.core.errors import DomainError
+from wenming.demo.identity import FEMALE_GIVEN, MALE_GIVEN, MOBILE_PREFIXES, SURNAMES
 from wenming.regions.choices import Role
 from wenming.regions.models import User
 
@@ -58,21 +59,35 @@ def _png(rng) -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
 
 
-def _contacts(units: list[Unit], users: dict) -> None:
-    """A contact (联络员) for each unit: the demo accounts where they fit, one shared-hash account otherwise."""
+def _person(rng) -> str:
+    return rng.choice(SURNAMES)[0] + rng.choice(MALE_GIVEN + FEMALE_GIVEN)
+
+
+def _mobile(rng) -> str:
+    return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def _contacts(rng, units: list[Unit], users: dict) -> None:
+    """For each unit a contact (联络员: the demo accounts where they fit, one shared-hash account
+    otherwise) and a responsible person (责任人), set by the office on the 责任单位 page's service."""
     password = make_password("Wenming@2026")
     dept_handler, institute_admin = users["dept_handler"], users["institute_admin"]
     for n, unit in enumerate(units, start=1):
+        role = Role.DEPT_HANDLER if unit.department_id else Role.INSTITUTE_ADMIN
+        where = {"department": unit.department, "node": unit.node or unit.district}
         if unit.department_id and unit.department_id == dept_handler.department_id:
             contact = dept_handler
         elif unit.node_id and unit.node_id == institute_admin.node_id:
             contact = institute_admin
         else:
-            contact = User.objects.create(
-                username=f"unit{n}", password=password, full_name=f"{unit.name}联络员",
-                role=Role.DEPT_HANDLER if unit.department_id else Role.INSTITUTE_ADMIN,
-                department=unit.department, node=unit.node or unit.district)
-        unit.contacts.add(contact)
+            contact = User.objects.create(username=f"unit{n}", password=password, full_name=f"{unit.name}联络员",
+                                          role=role, phone=_mobile(rng), **where)
+        head = User.objects.create(username=f"unit{n}head", password=password, full_name=_person(rng), role=role,
+                                   phone=_mobile(rng), **where)
+        # a few units have not named their contact yet: the 责任单位 page shows them first
+        contacts = [] if n % 9 == 5 and contact not in (dept_handler, institute_admin) else [contact.pk]
+        services.unit_set_people(actor=users["office_admin"], unit_id=unit.pk, responsible_id=head.pk,
+                                 contact_ids=contacts)
         CONTACT[unit.pk] = contact
 
 
@@ -150,7 +165,7 @@ def build(ctx) -> None:
     district = ctx.region.district
     services.unit_sync(district=district)
     units = list(Unit.objects.filter(district=district).select_related("department", "node"))
-    _contacts(units, users)
+    _contacts(rng, units, users)
     must = [u for u in units if CONTACT[u.pk].pk in (users["dept_handler"].pk, users["institute_admin"].pk)]
 
     now = timezone.now()
@@ -204,6 +219,10 @@ def build(ctx) -> None:
             passed = fate > 0.4
             services.problem_recheck(actor=inspector, problem_id=problem.pk, passed=passed,
                                      note="" if passed else "整改不彻底，仍有垃圾", now=found + dt.timedelta(days=3))
+        # the other planned sites were visited and found in order (last week's round is not finished)
+        for site in planned[i + 1:len(planned) - (1 if week == 1 else 0)]:
+            services.round_site_check(actor=inspector, round_id=rnd.pk, site_id=site.pk,
+                                      now=day + dt.timedelta(hours=rng.randint(1, 6)))
     # this week's round, planned for today: the inspector's phone opens it from 今日督查
     today = timezone.localdate()
     services.round_create(actor=office, title=f"第{today.isocalendar()[1]}周城区督查", date=today,

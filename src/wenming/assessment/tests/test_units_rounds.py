@@ -383,3 +383,29 @@ def test_round_pages(aw, sites):
     assert leader.get(f"/assessment/rounds/{rnd.pk}/edit/").status_code == 404
     assert login(aw.institute_admin).get("/assessment/rounds/").status_code == 404
     assert login(aw.institute_admin).get(f"/assessment/rounds/{rnd.pk}/").status_code == 404
+
+
+def test_units_page_shows_numbers_in_full_to_the_office_and_masked_to_units(aw):
+    aw.institute_admin.phone = "13812345678"
+    aw.institute_admin.save()
+    services.unit_set_people(
+        actor=aw.office_admin, unit_id=aw.unit_a.pk, responsible_id=aw.institute_admin.pk, contact_ids=[]
+    )
+    office = login(aw.office_admin).get("/assessment/units/").content.decode()
+    assert 'href="tel:13812345678"' in office
+    own = login(aw.institute_admin).get("/assessment/units/").content.decode()
+    assert "138****5678" in own and "13812345678" not in own
+    # the filter lists the units still without a contact (all three here)
+    body = login(aw.office_admin).get("/assessment/units/?missing=1").content.decode()
+    assert "未设置联络员（3）" in body and body.count('class="task-card late"') == 3
+
+
+def test_a_future_round_offers_no_checks_yet(aw, sites):
+    later = timezone.localdate() + dt.timedelta(days=3)
+    rnd = services.round_create(
+        actor=aw.office_admin, date=later, inspector_ids=[aw.inspector.pk], site_ids=[sites[0].pk]
+    )
+    body = login(aw.inspector).get(f"/assessment/rounds/{rnd.pk}/").content.decode()
+    assert "江北农贸市场" in body and "无问题，已查" not in body
+    body = login(aw.inspector).get("/assessment/rounds/").content.decode()
+    assert "已安排" in body
