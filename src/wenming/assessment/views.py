@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wenming.assessment import outreach, permissions, selectors, services
 from wenming.assessment.bulletins import bulletin_issue
 from wenming.assessment.choices import (
+    CARD_IN_FORCE,
     AdCondition,
     AdKind,
     CardStatus,
@@ -217,7 +218,7 @@ def unit_detail(request, pk):
     now = timezone.now()
     tasks = selectors.task_list_for(user=request.user, unit_id=unit.pk).order_by("-period", "indicator__sort")[:60]
     return render(request, "assessment/unit.html", {
-        "unit": unit, "tasks": tasks, "now": now,
+        "unit": unit, "tasks": tasks, "now": now, "people": _people_rows(request.user, unit),
         "cards": selectors.card_list_for(user=request.user, unit_id=unit.pk),
         "problems": selectors.problem_list_for(user=request.user).filter(unit=unit)[:30],
         "measures": selectors.measure_list_for(user=request.user).filter(unit=unit),
@@ -226,18 +227,22 @@ def unit_detail(request, pk):
     })
 
 
+def _people_rows(user, unit) -> list[dict]:
+    """A unit's responsible person and contacts with their phones. The office calls units to chase
+    filings and fixes: full numbers for office staff, masked for everyone else."""
+    full = selectors.is_office(user)
+    people = [("责任人", unit.responsible)] if unit.responsible_id else []
+    people += [("联络员", c) for c in unit.contacts.all()]
+    return [{"role": role, "name": u.display_name, "tel": full,
+             "phone": (u.phone if full else mask_phone(u.phone)) if u.phone else ""} for role, u in people]
+
+
 @login_required
 def units(request):
     """单位联络人: every unit's responsible person and contacts; the office admin edits them."""
     rows = list(selectors.unit_list_for(user=request.user))
-    # the office calls units to chase filings and fixes: full numbers for office staff, masked for others
-    full = selectors.is_office(request.user)
     for unit in rows:
-        people = [("责任人", unit.responsible)] if unit.responsible_id else []
-        people += [("联络员", c) for c in unit.contacts.all()]
-        unit.people = [{"role": role, "name": u.display_name,
-                        "phone": (u.phone if full else mask_phone(u.phone)) if u.phone else "", "tel": full}
-                       for role, u in people]
+        unit.people = _people_rows(request.user, unit)
     missing = [u for u in rows if u.is_active and not u.contacts.all()]
     only_missing = request.GET.get("missing") == "1"
     return render(request, "assessment/units.html", {
@@ -263,11 +268,23 @@ def unit_people(request, pk):
     })
 
 
+CARD_TABS = {
+    "force": CARD_IN_FORCE,
+    "appealed": (CardStatus.APPEALED,),
+    "void": (CardStatus.REVOKED, CardStatus.WITHDRAWN),
+}
+
+
 @login_required
 def cards(request):
     qs = selectors.card_list_for(user=request.user, period=request.GET.get("period") or None)
+    show = request.GET.get("show", "")
+    statuses = CARD_TABS.get(show)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
     return render(request, "assessment/cards.html", {
-        "cards": qs[:200], "is_admin": permissions.is_office_admin(request.user),
+        "cards": qs[:200], "is_admin": permissions.is_office_admin(request.user), "show": show,
+        "period": request.GET.get("period", ""),
         "my_units": set(selectors.units_of(request.user).values_list("pk", flat=True)), "CardStatus": CardStatus,
     })
 

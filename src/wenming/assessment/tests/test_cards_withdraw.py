@@ -132,3 +132,19 @@ def test_upholding_a_yellow_or_revoking_another_quarters_yellow_leaves_the_red(a
     assert not Event.objects.filter(
         target="card", target_id=red.pk, action__in=["withdraw", "keep"]
     ).exists()
+
+
+def test_the_cards_page_shows_the_withdrawal_and_filters_by_state(aw):
+    from django.test import Client
+
+    _months_unfiled(aw, 10, 11)
+    _revoke(aw, _yellow(aw, "2026-10"), now=at(2026, 12, 5))
+    office = Client()
+    office.force_login(aw.office_admin)
+    body = office.get("/assessment/cards/").content.decode()
+    assert "已撤回" in body and "撤回原因：" in body
+    body = office.get("/assessment/cards/?show=force").content.decode()
+    # in force: 江北's November yellow, and the department's two yellows and red (it filed nothing either)
+    assert "撤回原因：" not in body and body.count('class="task-card"') == 4
+    body = office.get("/assessment/cards/?show=void").content.decode()
+    assert body.count("task-card void") == 2  # the revoked yellow and the withdrawn red

@@ -139,6 +139,8 @@ def test_units_page_and_people_form(aw):
     assert aw.unit_a.responsible == aw.institute_admin and list(aw.unit_a.contacts.all()) == [
         aw.station_admin
     ]
+    body = office.get(f"/assessment/units/{aw.unit_a.pk}/").content.decode()
+    assert "责任人与联络员" in body and "station_admin" in body
     # a unit's own person sees its unit but cannot edit; another unit is not there
     own = login(aw.institute_admin)
     body = own.get("/assessment/units/").content.decode()
