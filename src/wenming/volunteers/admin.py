@@ -7,6 +7,7 @@ from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.volunteers import services
 from wenming.volunteers.models import (
     Certificate,
+    JoinRequest,
     ServiceCategory,
     ServiceRecord,
     Team,
@@ -29,11 +30,12 @@ class VolunteerOrgAdmin(ScopedAdmin):
     scope_path_field = "node__path"
     view_roles = ADMINS
     edit_roles = ADMINS
-    list_display = ("name", "node", "contact_name", "status")
+    list_display = ("name", "node", "credit_code", "contact_name", "status")
     list_filter = ("status",)
-    search_fields = ("name",)
-    raw_id_fields = ("node", "applicant", "reviewed_by")
-    filter_horizontal = ("service_areas",)
+    search_fields = ("name", "credit_code")
+    # the organisation's own accounts: add a second one here (a user id)
+    raw_id_fields = ("node", "applicant", "reviewed_by", "admins")
+    filter_horizontal = ("service_areas", "categories")
     # review goes through the organisations page (services.org_review), not a field edit
     readonly_fields = ("status", "applicant", "reviewed_by", "reviewed_at", "review_note")
     exclude = ("contact_phone",)
@@ -113,3 +115,23 @@ class CertificateAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ScopedAdmin):
+    """Read-only: requests are decided by the leader or the organisation on their pages."""
+
+    scope_path_field = "volunteer__node__path"
+    view_roles = ADMINS
+    edit_roles = frozenset()
+    list_display = ("volunteer", "kind", "team", "org", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("volunteer__name", "team__name", "org__name")
+    readonly_fields = ("volunteer", "kind", "team", "org", "status", "message", "created_at", "decided_by",
+                       "decided_at", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

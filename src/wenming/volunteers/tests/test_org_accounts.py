@@ -110,3 +110,17 @@ def test_the_registration_page_for_a_visitor(world, client):
     assert "等待江北街道新时代文明实践所审核" in client.get(res.url).content.decode()
     client.force_login(world.institute_admin)
     assert "龙舌坝邻里互助会" in client.get("/volunteers/orgs/").content.decode()
+
+
+def test_admin_pages_for_organisations_and_join_requests(world, client):
+    from wenming.volunteers.joining import join_request_create
+
+    org = org_register(actor=world.citizen, name="江北巾帼志愿者协会", node_id=world.town_a.pk, contact_name="刘",
+                       contact_phone="13800002222", credit_code=CODE)
+    join_request_create(actor=world.volunteer_user, team_id=world.team_2.pk)
+    admin = User.objects.create_superuser("root", password="x" * 10)
+    client.force_login(admin)
+    assert CODE in client.get("/admin/volunteers/volunteerorg/").content.decode()
+    assert client.get(f"/admin/volunteers/volunteerorg/{org.pk}/change/").status_code == 200
+    page = client.get("/admin/volunteers/joinrequest/").content.decode()
+    assert "王芳" in page and "/admin/volunteers/joinrequest/add/" not in page
