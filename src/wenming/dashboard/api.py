@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wenming.dashboard.data import dashboard_data, period_bounds
-from wenming.dashboard.figures import node_for
+from wenming.dashboard.data import dashboard_data, department_data, period_bounds
+from wenming.dashboard.figures import department_for, is_department_viewer, node_for
 
 _figure = inline_serializer("DashboardFigure", {
     "code": serializers.CharField(), "name": serializers.CharField(), "unit": serializers.CharField(),
@@ -21,6 +21,8 @@ DashboardOut = inline_serializer("Dashboard", {
     "trends": serializers.DictField(), "categories": serializers.DictField(),
     "ranking": serializers.ListField(child=serializers.DictField()),
     "waiting": serializers.DictField(), "map": serializers.DictField(),
+    "department": inline_serializer("DashboardDepartment", {"id": serializers.IntegerField(),
+                                                            "name": serializers.CharField()}, required=False),
 })
 
 
@@ -30,6 +32,9 @@ class DashboardApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("node", int, description="region node in the viewer's scope (default: the viewer's own)"),
+            OpenApiParameter("department", int, description=(
+                "a department of a district in the viewer's scope (a department clerk: their own, the "
+                "default for them); the answer then has `department` and no ranking, categories or map")),
             OpenApiParameter("period", str, enum=["month", "quarter", "year", "custom"]),
             OpenApiParameter("start", str, description="YYYY-MM-DD (custom period)"),
             OpenApiParameter("end", str, description="YYYY-MM-DD, inclusive (custom period)"),
@@ -37,6 +42,10 @@ class DashboardApi(APIView):
         responses=DashboardOut)
     def get(self, request):
         q = request.query_params
+        if q.get("department") or is_department_viewer(request.user):
+            dept = department_for(request.user, q.get("department"))
+            _, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
+            return Response(department_data(dept, start, end))
         node = node_for(request.user, q.get("node"))
         _, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
         return Response(dashboard_data(node, start, end))

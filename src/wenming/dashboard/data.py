@@ -1,17 +1,14 @@
 """All the data of one dashboard view (scope + period): what the API returns and the page draws."""
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wenming.core.errors import InvalidInput
 from wenming.dashboard import summary
 from wenming.dashboard.figures import headline
-from wenming.dashboard.models import DailyStat
 from wenming.dashboard.summary import METRICS, TZ
 
 TREND_METRICS = ["orders_placed", "orders_solved", "demands_collected", "demands_resolved", "service_hours"]
@@ -62,32 +59,6 @@ def trends(node, end: dt.date, *, use_summary=True) -> dict:
             "names": {c: METRICS[c].name for c in TREND_METRICS}}
 
 
-def _by_path(codes, prefix, start, end, use_summary=True) -> dict[str, dict[str, Decimal]]:
-    """{code: {record path: value}}: one summary query for all codes, plus the live tail."""
-    out: dict[str, dict[str, Decimal]] = {c: defaultdict(Decimal) for c in codes}
-    upto = summary.covered_through() if use_summary else None
-    split = start
-    if upto is not None and start <= upto:
-        split = min(end, upto + dt.timedelta(days=1))
-        rows = (summary.scope_stats(DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split), prefix)
-                .values("metric", "path").annotate(v=models_sum("value")).order_by())
-        for r in rows:
-            out[r["metric"]][r["path"]] += r["v"]
-    if split < end:
-        for code in codes:
-            metric = METRICS[code]
-            rows = (summary._filtered(metric, prefix, split, end).values(metric.path_field)
-                    .annotate(v=metric.value()).order_by())
-            for r in rows:
-                out[code][r[metric.path_field]] += Decimal(r["v"] or 0)
-    return out
-
-
-def models_sum(field):
-    from django.db.models import Sum
-    return Sum(field)
-
-
 def town_ranking(node, start, end, *, use_summary=True) -> list[dict]:
     """The children of the node (towns of a district, villages of a town), by orders solved."""
     from wenming.regions.models import Node
@@ -96,33 +67,27 @@ def town_ranking(node, start, end, *, use_summary=True) -> list[dict]:
     rows = {c.path: {"node": c.pk, "name": c.name, "orders_solved": 0, "demands_collected": 0,
                      "service_hours": 0.0, "activities_held": 0} for c in children}
     codes = ["orders_solved", "demands_collected", "service_hours", "activities_held"]
-    by_path = _by_path(codes, node.path, start, end, use_summary)
+    by_child = summary.sums(codes, node.path, start, end, by="child", use_summary=use_summary)
     for code in codes:
-        for path, value in by_path[code].items():
-            head = path[len(node.path):].split("/")[0]
-            key = f"{node.path}{head}/"
-            if key in rows:
-                rows[key][code] += float(value) if code == "service_hours" else int(value)
+        for path, value in by_child[code].items():
+            if path in rows:
+                rows[path][code] += float(value) if code == "service_hours" else int(value)
     out = sorted(rows.values(), key=lambda r: (-r["orders_solved"], -r["demands_collected"], r["node"]))
     for i, r in enumerate(out, 1):
         r["rank"] = i
     return out
 
 
-def categories(node, start, end) -> dict:
-    from wenming.demands.models import Demand
-    from wenming.orders.models import Order
+def categories(node, start, end, *, use_summary=True) -> dict:
+    """Orders placed by service category and demands collected by top-level demand category."""
+    by_dim = summary.sums(["orders_placed", "demands_collected"], node.path, start, end, by="dim",
+                          use_summary=use_summary)
 
-    s, e = summary._local_midnight(start), summary._local_midnight(end)
-    orders = (Order.objects.filter(path__startswith=node.path, submitted_at__gte=s, submitted_at__lt=e)
-              .values(name=Coalesce("service_item__category__name", "service_item__name"))
-              .annotate(n=Count("pk")).order_by("-n", "name"))
-    demands = (Demand.objects.filter(path__startswith=node.path, collected_at__gte=s, collected_at__lt=e)
-               .exclude(status="rejected")
-               .values(name=Coalesce("category__parent__name", "category__name"))
-               .annotate(n=Count("pk")).order_by("-n", "name"))
-    return {"orders": [{"name": r["name"], "count": r["n"]} for r in orders],
-            "demands": [{"name": r["name"], "count": r["n"]} for r in demands]}
+    def listed(code):
+        items = [(name, int(n)) for name, n in by_dim[code].items() if n]
+        return [{"name": name, "count": n} for name, n in sorted(items, key=lambda x: (-x[1], x[0]))]
+
+    return {"orders": listed("orders_placed"), "demands": listed("demands_collected")}
 
 
 def waiting_longest(node, limit=10) -> dict:
@@ -145,13 +110,36 @@ def waiting_longest(node, limit=10) -> dict:
     }
 
 
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The convex hull of the points, counter-clockwise (monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower, upper = [], []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
 def station_map(node) -> dict:
+    """Stations with their open orders, and an outline of each child region: the hull of the
+    stored coordinates of its stations (the platform holds no boundary polygons)."""
     from wenming.orders.models import Order
-    from wenming.regions.models import Station
+    from wenming.regions.models import Node, Station
 
     open_by_station = dict(Order.objects.filter(path__startswith=node.path, status__in=OPEN_ORDER)
                            .values_list("station_id").annotate(n=Count("pk")).order_by())
-    points = []
+    points, by_child = [], {}
     for st in Station.objects.filter(node__path__startswith=node.path).select_related("node"):
         lat = st.latitude if st.latitude is not None else st.node.latitude
         lon = st.longitude if st.longitude is not None else st.node.longitude
@@ -159,7 +147,55 @@ def station_map(node) -> dict:
             continue
         points.append({"id": st.pk, "name": st.name, "kind": st.kind, "lat": float(lat), "lon": float(lon),
                        "open_orders": open_by_station.get(st.pk, 0)})
-    return {"stations": points}
+        head = st.node.path[len(node.path):].split("/")[0]
+        if head:
+            by_child.setdefault(int(head), []).append((round(float(lon), 6), round(float(lat), 6)))
+    names = dict(Node.objects.filter(pk__in=by_child).values_list("pk", "name"))
+    outlines = [{"name": names.get(pk, ""), "points": [list(p) for p in _hull(pts)]}
+                for pk, pts in sorted(by_child.items()) if len(set(pts)) >= 3]
+    return {"stations": points, "outlines": outlines}
+
+
+def department_trends(dept, end: dt.date, *, use_summary=True) -> dict:
+    """The department's demands led and resolved, and assignments received, per month (12 months)."""
+    from wenming.dashboard.demand_rates import monthly_counts
+
+    last = min(end - dt.timedelta(days=1), today())
+    first = _add_months(dt.date(last.year, last.month, 1), -11)
+    months = [_add_months(first, i) for i in range(12)]
+    keys = {"collected": "牵头诉求", "resolved": "已解决", "assigned": "收到派单"}
+    by_month = monthly_counts(dept.node.path, first, _add_months(months[-1], 1), department_id=dept.pk,
+                              keys=list(keys), use_summary=use_summary)
+    return {"months": [m.strftime("%Y-%m") for m in months],
+            "series": {k: [by_month[k].get(m, 0) for m in months] for k in keys}, "names": keys}
+
+
+def department_waiting(dept, limit=10) -> list[dict]:
+    """The department's open assignments, the longest waiting first."""
+    from wenming.demands.models import Assignment
+
+    now = timezone.now()
+    open_ = (Assignment.objects.filter(department=dept, status__in=["pending", "signed", "return_requested"])
+             .select_related("demand", "demand__category", "demand__node").order_by("assigned_at", "pk")[:limit])
+    return [{"id": a.demand_id, "number": a.demand.number, "title": a.demand.category.name,
+             "place": a.demand.node.name, "status": a.get_status_display(), "lead": a.is_lead,
+             "since": a.assigned_at.isoformat(), "days": (now - a.assigned_at).days,
+             "overdue": a.reply_due_at < now} for a in open_]
+
+
+def department_data(dept, start, end, *, use_summary=True) -> dict:
+    from wenming.dashboard.figures import department_headline
+
+    figures, _ = department_headline(dept, start, end, use_summary=use_summary)
+    return {
+        "department": {"id": dept.pk, "name": dept.name},
+        "node": {"id": dept.node_id, "name": dept.node.name, "kind": dept.node.kind},
+        "start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat(),
+        "summary_through": (summary.covered_through() or None) and summary.covered_through().isoformat(),
+        "figures": figures,
+        "trends": department_trends(dept, end, use_summary=use_summary),
+        "waiting": {"demands": department_waiting(dept)},
+    }
 
 
 def dashboard_data(node, start, end, *, use_summary=True) -> dict:
@@ -169,7 +205,7 @@ def dashboard_data(node, start, end, *, use_summary=True) -> dict:
         "summary_through": (summary.covered_through() or None) and summary.covered_through().isoformat(),
         "figures": headline(node, start, end, use_summary=use_summary),
         "trends": trends(node, end, use_summary=use_summary),
-        "categories": categories(node, start, end),
+        "categories": categories(node, start, end, use_summary=use_summary),
         "ranking": town_ranking(node, start, end, use_summary=use_summary),
         "waiting": waiting_longest(node),
         "map": station_map(node),

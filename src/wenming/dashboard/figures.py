@@ -98,11 +98,11 @@ activities_held = _metric("activities_held")
 # ---- demands: the demands app's own definitions ----
 
 def _rates(node, start, end, ctx):
-    from wenming.demands.selectors import unit_rates
+    from wenming.dashboard.demand_rates import demand_rates
     ctx = ctx if ctx is not None else {}
     key = ("rates", node.pk, start, end)
     if key not in ctx:
-        ctx[key] = unit_rates(node_id=node.pk, start=_midnight(start), end=_midnight(end))
+        ctx[key] = demand_rates(node.path, start, end, use_summary=ctx.get("use_summary", True))
     return ctx[key]
 
 
@@ -199,3 +199,64 @@ BY_CODE = {f.code: f for f in FIGURES}
 def headline(node, start, end, *, use_summary: bool = True) -> list[dict]:
     ctx = {"use_summary": use_summary}
     return [{"code": f.code, "name": f.name, "unit": f.unit, "value": f.fn(node, start, end, ctx)} for f in FIGURES]
+
+
+# ---- a department's view: the demands it leads and the assignments it was sent ----
+
+def department_for(user, department_id=None):
+    """The department asked for (default: the viewer's own, for a department clerk), if the
+    viewer may see it: its own clerks, and viewers whose scope holds the district; else 404."""
+    from wenming.regions.models import Department
+
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    if department_id in (None, ""):
+        department_id = user.department_id if user.role == Role.DEPT_HANDLER else None
+    try:
+        pk = int(department_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < pk < 2**63:
+        raise NotFound()
+    dept = Department.objects.select_related("node").filter(pk=pk).first()
+    if dept is None:
+        raise NotFound()
+    if user.role == Role.DEPT_HANDLER and user.department_id == dept.pk:
+        return dept
+    if can_view(user) and (user.is_superuser or in_scope(user, dept.node)):
+        return dept
+    raise NotFound()
+
+
+def is_department_viewer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.DEPT_HANDLER and user.department_id)
+
+
+@dataclass(frozen=True)
+class DeptFigure:
+    code: str  # a key of demands.rates.count_rows ("counts") or of its rates
+    name: str
+    unit: str
+    definition: str
+
+
+DEPT_FIGURES: list[DeptFigure] = [
+    DeptFigure("collected", "牵头诉求", "件", "登记时间在期内、由本部门牵头办理的诉求数（不含不予受理的）。口径同诉求模块 unit_rates。"),
+    DeptFigure("assigned", "收到派单", "单", "登记时间在期内的诉求中派给本部门的派单数（含配合单位）。"),
+    DeptFigure("response_rate", "响应率", "%", "按时签收的派单数 ÷ 计入的派单数（不含误派）。"),
+    DeptFigure("resolution_rate", "解决率", "%", "牵头诉求中最终回访认定“已解决”的数 ÷ 已完成最终回访的数。"),
+    DeptFigure("satisfaction_rate", "满意率", "%", "牵头诉求最终回访满意度分值之和 ÷ 已完成最终回访的数。"),
+    DeptFigure("completion_rate", "办结率", "%", "牵头诉求中已解决的数 ÷ 牵头诉求数。"),
+    DeptFigure("on_time_rate", "按时办结率", "%", "按时答复的牵头派单 ÷（已答复的 + 未答复且已超时的）。"),
+    DeptFigure("return_rate", "退单率", "%", "退单数 ÷ 派单数。"),
+    DeptFigure("redo_rate", "重办率", "%", "回访后退回重办的诉求数 ÷ 已回访的诉求数。"),
+]
+
+
+def department_headline(dept, start, end, *, use_summary: bool = True) -> tuple[list[dict], dict]:
+    from wenming.dashboard.demand_rates import demand_rates
+
+    rates = demand_rates(dept.node.path, start, end, department_id=dept.pk, use_summary=use_summary)
+    figures = [{"code": f.code, "name": f.name, "unit": f.unit,
+                "value": rates["counts"][f.code] if f.unit != "%" else rates[f.code]} for f in DEPT_FIGURES]
+    return figures, rates

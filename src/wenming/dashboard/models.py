@@ -1,7 +1,9 @@
-"""Summary tables of the dashboard: daily counts per place, refreshed by a periodic job.
+"""Summary tables of the dashboard, refreshed by a periodic job (summary.py).
 
-A row holds one metric of one day (Asia/Shanghai) for the records of one region path (the
-record's own `path`), so any scope is a prefix filter and any period a date range.
+A row holds one metric of one day (`DailyStat`) or one calendar month (`MonthlyStat`,
+Asia/Shanghai) for the records under one region node: the node's own path, at every level
+(district, town, village), so a scope is one exact match and a ranking of children one
+level. `dim` splits a metric by category for the breakdowns ("" is the total).
 """
 
 from django.db import models
@@ -9,18 +11,50 @@ from django.db import models
 from wenming.regions.models import Node
 
 
-class DailyStat(models.Model):
+class _Stat(models.Model):
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
-    path = models.CharField(max_length=255)
-    date = models.DateField("日期")
+    path = models.CharField("区域路径", max_length=255)
+    level = models.PositiveSmallIntegerField("层级")  # Node.depth: district 0, town 1, village 2
     metric = models.CharField("指标", max_length=24)
+    dim = models.CharField("分类", max_length=64, blank=True, default="")
     value = models.DecimalField("数值", max_digits=14, decimal_places=1)
+
+    class Meta:
+        abstract = True
+
+
+class DailyStat(_Stat):
+    date = models.DateField("日期")
 
     class Meta:
         verbose_name = "每日统计"
         verbose_name_plural = "每日统计"
-        constraints = [models.UniqueConstraint(fields=["path", "date", "metric"], name="dailystat_once")]
-        indexes = [models.Index(fields=["metric", "date", "path"])]
+        constraints = [models.UniqueConstraint(fields=["path", "metric", "dim", "date"], name="dailystat_once")]
+        indexes = [models.Index(fields=["district", "level", "metric", "date"], name="dailystat_children"),
+                   models.Index(fields=["metric", "date"], name="dailystat_recount")]
+
+
+class MonthlyStat(_Stat):
+    month = models.DateField("月份")  # the first day of the month
+
+    class Meta:
+        verbose_name = "每月统计"
+        verbose_name_plural = "每月统计"
+        constraints = [models.UniqueConstraint(fields=["path", "metric", "dim", "month"], name="monthlystat_once")]
+        indexes = [models.Index(fields=["district", "level", "metric", "month"], name="monthlystat_children")]
+
+
+class DirtyDay(models.Model):
+    """A day whose demands changed after the summary counted it (marked on every demand event)."""
+
+    district = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField("登记日期")
+    marked_at = models.DateTimeField("标记时间")
+
+    class Meta:
+        verbose_name = "待重算日期"
+        verbose_name_plural = "待重算日期"
+        constraints = [models.UniqueConstraint(fields=["district", "date"], name="dirtyday_once")]
 
 
 class SummaryState(models.Model):

@@ -1,11 +1,15 @@
-"""The daily metrics behind the dashboard's flow figures and trends, and their summary table.
+"""The daily metrics behind the dashboard's flow figures and trends, and their summary tables.
 
 Each metric is defined once here (`METRICS`): which records, which date decides the day
-(Asia/Shanghai), which path decides the place, and what is added up. `metric_total` gives
-the figure for a scope and period: summed from `DailyStat` for the days the summary covers
-and counted directly from the records for the days after that (normally only today), so
-the answer is the same whether the summary exists or not. `refresh` rebuilds the rows of
-the days that may have changed and is idempotent.
+(Asia/Shanghai), which path decides the place, what is added up and, for the breakdowns,
+which category splits it. The counts behind the demand rates are the demands app's own
+(`demands.rates.count_rows`), kept per day of collection (`RATE_CODES`).
+
+`refresh` counts whole calendar months into `DailyStat` and `MonthlyStat`, one row per
+node at every level above the record, so a figure for any scope and period reads whole
+months from `MonthlyStat`, the edge days from `DailyStat` and the days after the summary
+(normally only today) straight from the records: the answer is the same whether the summary
+exists or not (tested), and its cost does not grow with the number of villages or days.
 """
 
 import datetime as dt
@@ -16,14 +20,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from wenming.dashboard.models import DailyStat, SummaryState
+from wenming.dashboard.models import DailyStat, MonthlyStat, SummaryState
 
 TZ = ZoneInfo("Asia/Shanghai")
-# days re-counted on every run: late changes (a record filed for last week, an activity cancelled)
+# days re-counted on every run (widened to whole months): late changes such as an order
+# cancelled or an activity called off
 RECOUNT_DAYS = 35
 
 
@@ -42,9 +47,21 @@ class Metric(ABC):
     def value(self):
         return Count("pk")
 
+    def dim(self):
+        """The category that splits this metric for the breakdowns, or None."""
+        return None
+
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 class _Orders(Metric):
@@ -54,7 +71,8 @@ class _Orders(Metric):
 
 
 class OrdersPlaced(_Orders):
-    pass
+    def dim(self):
+        return Coalesce("service_item__category__name", "service_item__name")
 
 
 class OrdersSolved(_Orders):
@@ -72,10 +90,16 @@ class DemandsCollected(Metric):
         from wenming.demands.models import Demand
         return Demand.objects.exclude(status="rejected")
 
+    def dim(self):
+        return Coalesce("category__parent__name", "category__name")
+
 
 class DemandsResolved(DemandsCollected):
     def queryset(self):
         return super().queryset().filter(resolved=True, closed_at__isnull=False)
+
+    def dim(self):
+        return None
 
 
 class ServiceHours(Metric):
@@ -104,17 +128,29 @@ METRICS = {m.code: m for m in [
     ActivitiesHeld("activities_held", "开展活动数", "ends_at", "station__node__path", False),
 ]}
 
+# The counts of demands.rates.count_rows that only change when a record does: kept per day of
+# collection. `open_overdue` depends on the clock and is counted live; satisfaction points are
+# kept as callbacks per level, so a changed weight applies to the past at once.
+RATE_COUNTS = ("collected", "assigned", "assigned_counted", "responded_in_time", "called_back", "final_callbacks",
+               "final_resolved", "resolved", "replied", "replied_on_time", "returned", "redone")
+RATE_LEVELS = "final_by_level"
+# "dr": per place (the node path of the demand, every level; levels in `dim`); "dd": per
+# department, on the district's row, the department id in `dim` ("<dept>:<level>" for levels)
+PLACE_RATE_CODES = [f"dr:{k}" for k in RATE_COUNTS] + [f"dr:{RATE_LEVELS}"]
+DEPT_RATE_CODES = [f"dd:{k}" for k in RATE_COUNTS] + [f"dd:{RATE_LEVELS}"]
+RATE_CODES = PLACE_RATE_CODES + DEPT_RATE_CODES
+
 
 def is_district_path(prefix: str) -> bool:
     return prefix.count("/") == 2
 
 
-def scope_stats(qs, prefix: str):
-    """DailyStat rows under `prefix`: by district id for a whole district, else by path prefix."""
-    if not prefix:
-        return qs
-    qs = qs.filter(district_id=int(prefix.split("/")[1]))
-    return qs if is_district_path(prefix) else qs.filter(path__startswith=prefix)
+def _district_id(prefix: str) -> int:
+    return int(prefix.split("/")[1])
+
+
+def _level(prefix: str) -> int:
+    return prefix.count("/") - 2
 
 
 def _filtered(metric: Metric, prefix: str, start: dt.date, end: dt.date):
@@ -122,7 +158,7 @@ def _filtered(metric: Metric, prefix: str, start: dt.date, end: dt.date):
     if prefix:
         # every source table carries its district: lets the (district, date) indexes work, and a
         # district's own scope needs no path test at all
-        qs = qs.filter(district_id=int(prefix.split("/")[1]))
+        qs = qs.filter(district_id=_district_id(prefix))
         if not is_district_path(prefix):
             qs = qs.filter(**{f"{metric.path_field}__startswith": prefix})
     if metric.is_date:
@@ -152,41 +188,111 @@ def covered_through() -> dt.date | None:
     return state.covered_through if state else None
 
 
+# ---- reading: whole months + edge days + the live tail ----
+
+def _child(prefix: str, path: str) -> str | None:
+    """The child of `prefix` that `path` lies under (the node itself: None)."""
+    head = path[len(prefix):].split("/")[0]
+    return f"{prefix}{head}/" if head else None
+
+
+def keeps_days(prefix: str, codes) -> bool:
+    """Daily rows are kept for a district's own scope only: below it, a few weeks of records
+    are cheaper to count live than a daily row per village and metric is to keep."""
+    return _level(prefix) == 0 and not any(c.startswith("dd:") for c in codes)
+
+
+def plan(start: dt.date, end: dt.date, *, days: bool, use_summary: bool = True) -> list[tuple[str, dt.date, dt.date]]:
+    """How to count the days [start, end): ("month" | "day" | "live", first day, day after).
+
+    Whole months the summary covers come from MonthlyStat; the edge days from DailyStat when
+    `days` (else live); the days after the summary live."""
+    upto = covered_through() if use_summary else None
+    if start >= end:
+        return []
+    if upto is None or start > upto:
+        return [("live", start, end)]
+    split = min(end, upto + dt.timedelta(days=1))
+    m1 = start if start.day == 1 else next_month(start)
+    m2 = month_start(split)
+    pieces, edges = [], [(start, split)]
+    if m1 < m2:
+        pieces.append(("month", m1, m2))
+        edges = [(start, m1), (m2, split)]
+    pieces += [("day" if days else "live", s, e) for s, e in edges if s < e]
+    if split < end:
+        pieces.append(("live", split, end))
+    return pieces
+
+
+def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by: str | None = None,
+              dim: str | None = None):
+    """(metric, key, value) summed from MonthlyStat ("month") or DailyStat ("day") for [start, end)."""
+    model, field = (MonthlyStat, "month") if kind == "month" else (DailyStat, "date")
+    qs = model.objects.filter(metric__in=codes, **{f"{field}__gte": start, f"{field}__lt": end})
+    if by == "child":
+        qs = qs.filter(district_id=_district_id(prefix), level=_level(prefix) + 1, path__startswith=prefix, dim="")
+    else:
+        qs = qs.filter(path=prefix)
+        if by == "dim":
+            qs = qs.filter(dim__startswith=dim) if dim else qs.exclude(dim="")
+        else:
+            qs = qs.filter(dim=dim or "")
+    if by == "month":
+        for r in qs.values("metric", field).annotate(v=Sum("value")).order_by():
+            yield r["metric"], month_start(r[field]), r["v"]
+        return
+    key_field = {"child": "path", "dim": "dim"}.get(by)
+    fields = ["metric", key_field] if key_field else ["metric"]
+    for r in qs.values(*fields).annotate(v=Sum("value")).order_by():
+        yield r["metric"], (r[key_field] if key_field else None), r["v"]
+
+
+def _direct_rows(code: str, prefix: str, start: dt.date, end: dt.date, by: str | None):
+    metric = METRICS[code]
+    qs = _filtered(metric, prefix, start, end)
+    if by == "month":
+        for r in qs.annotate(k=_month_expr(metric)).values("k").annotate(v=metric.value()).order_by():
+            yield code, month_start(_as_date(r["k"])), r["v"]
+    elif by == "child":
+        for r in qs.values(k=F(metric.path_field)).annotate(v=metric.value()).order_by():
+            child = _child(prefix, r["k"] or "")
+            if child:
+                yield code, child, r["v"]
+    elif by == "dim":
+        if metric.dim() is not None:
+            for r in qs.values(k=metric.dim()).annotate(v=metric.value()).order_by():
+                yield code, r["k"] or "未分类", r["v"]
+    else:
+        yield code, None, qs.aggregate(v=metric.value())["v"]
+
+
+def sums(codes: list[str], prefix: str, start: dt.date, end: dt.date, *, by: str | None = None,
+         use_summary: bool = True) -> dict[str, dict]:
+    """{code: {key: value}} of the metrics `codes` for the records under `prefix` on the days
+    [start, end). by=None: key None; "month": the first day of each month; "child": the path of
+    each child node; "dim": the category (metrics with a `dim`)."""
+    out: dict[str, dict] = {c: defaultdict(Decimal) for c in codes}
+    days = keeps_days(prefix, codes) and by != "child"  # daily rows are the district's own
+    for kind, s, e in plan(start, end, days=days, use_summary=use_summary):
+        if kind == "live":
+            rows = (row for code in codes for row in _direct_rows(code, prefix, s, e, by))
+        else:
+            rows = stat_rows(kind, codes, prefix, s, e, by=by)
+        for code, key, value in rows:
+            out[code][key] += Decimal(value or 0)
+    return out
+
+
 def metric_total(code: str, prefix: str, start: dt.date, end: dt.date, *, use_summary: bool = True) -> Decimal:
     """The metric for the records under `prefix` on the days [start, end)."""
-    upto = covered_through() if use_summary else None
-    if upto is None or start > upto:
-        return direct_total(code, prefix, start, end)
-    split = min(end, upto + dt.timedelta(days=1))
-    qs = DailyStat.objects.filter(metric=code, date__gte=start, date__lt=split)
-    if prefix:
-        qs = scope_stats(qs, prefix)
-    summed = qs.aggregate(v=Sum("value"))["v"] or Decimal(0)
-    return summed + direct_total(code, prefix, split, end)
+    return sums([code], prefix, start, end, use_summary=use_summary)[code].get(None, Decimal(0))
 
 
 def metrics_by_month(codes: list[str], prefix: str, start: dt.date, end: dt.date, *,
                      use_summary: bool = True) -> dict[str, dict[dt.date, Decimal]]:
-    """{code: {first day of month: value}} for the days [start, end), one summary query for all."""
-    out: dict[str, dict[dt.date, Decimal]] = {c: defaultdict(Decimal) for c in codes}
-    upto = covered_through() if use_summary else None
-    split = start
-    if upto is not None and start <= upto:
-        split = min(end, upto + dt.timedelta(days=1))
-        qs = DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=split)
-        if prefix:
-            qs = scope_stats(qs, prefix)
-        # group by day in SQL, bucket into months here: cheaper than a month function per row
-        for row in qs.values("metric", "date").annotate(v=Sum("value")).order_by():
-            out[row["metric"]][row["date"].replace(day=1)] += row["v"]
-    if split < end:
-        for code in codes:
-            metric = METRICS[code]
-            rows = (_filtered(metric, prefix, split, end).annotate(m=_month_expr(metric)).values("m")
-                    .annotate(v=metric.value()).order_by())
-            for row in rows:
-                out[code][_as_date(row["m"]).replace(day=1)] += Decimal(row["v"] or 0)
-    return {c: dict(v) for c, v in out.items()}
+    """{code: {first day of month: value}} for the days [start, end)."""
+    return {c: dict(v) for c, v in sums(codes, prefix, start, end, by="month", use_summary=use_summary).items()}
 
 
 def metric_by_month(code: str, prefix: str, start: dt.date, end: dt.date, *,
@@ -200,56 +306,131 @@ def _as_date(value) -> dt.date:
     return value
 
 
-def _district_of(paths: set[str]) -> dict[str, int]:
-    """The district node id of each path ("/<district>/<town>/.../")."""
-    heads = {p.split("/")[1] for p in paths if p.count("/") >= 2}
-    ids = {h: int(h) for h in heads if h.isdigit()}
-    return {p: ids.get(p.split("/")[1]) if p.count("/") >= 2 else None for p in paths}
+# ---- writing ----
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)] if path.count("/") >= 2 else []
+
+
+def _leaf_rows(codes: list[str], start: dt.date, end: dt.date):
+    """(record path, day, metric, dim, value) for the ordinary metrics among `codes`."""
+    for metric in (METRICS[c] for c in codes if c in METRICS):
+        keys = {"p": F(metric.path_field), "d": _day_expr(metric)}
+        if metric.dim() is not None:
+            keys["k"] = metric.dim()
+        for r in _filtered(metric, "", start, end).values(**keys).annotate(v=metric.value()).order_by():
+            value = Decimal(r["v"] or 0)
+            day = _as_date(r["d"])
+            yield r["p"], day, metric.code, "", value
+            if "k" in keys:
+                yield r["p"], day, metric.code, (r["k"] or "未分类")[:64], value
+
+
+def _rate_leaf_rows(start: dt.date, end: dt.date):
+    """The stored counts of demands.rates per day of collection: per demand path, and per
+    department (the demands it leads, the assignments it was sent) on the district's row."""
+    from wenming.demands import rates
+
+    s, e = _local_midnight(start), _local_midnight(end)
+    demands, assignments = defaultdict(list), defaultdict(list)
+    for d in rates._demand_rows(s, e):
+        day = _as_date(d["collected_at"])
+        demands[("dr", d["path"], "", day)].append(d)
+        if d["lead_department"] is not None:
+            demands[("dd", _district_path(d["path"]), str(d["lead_department"]), day)].append(d)
+    for a in rates._assignment_rows(s, e):
+        day = _as_date(a["collected_at"])
+        assignments[("dr", a["path"], "", day)].append(a)
+        assignments[("dd", _district_path(a["path"]), str(a["department_id"]), day)].append(a)
+    now = timezone.now()
+    for key in demands.keys() | assignments.keys():
+        family, path, unit, day = key
+        counts = rates.count_rows(demands.get(key, []), assignments.get(key, []), as_of=now)
+        for name in RATE_COUNTS:
+            if counts[name]:
+                yield path, day, f"{family}:{name}", unit, Decimal(counts[name])
+        for level, n in counts[RATE_LEVELS].items():
+            yield path, day, f"{family}:{RATE_LEVELS}", f"{unit}:{level}" if unit else str(level), Decimal(n)
+
+
+def _district_path(path: str) -> str:
+    return f"/{path.split('/')[1]}/"
+
+
+def _recount(start: dt.date, end: dt.date, codes: list[str]) -> int:
+    """Recount `codes` for the whole months from start's month to `end` (exclusive)."""
+    start = month_start(start)
+    if start >= end:
+        return 0
+    daily: dict[tuple, Decimal] = defaultdict(Decimal)
+    leaves = list(_leaf_rows(codes, start, end))
+    if any(c in RATE_CODES for c in codes):
+        leaves += list(_rate_leaf_rows(start, end))
+    for path, day, code, dim, value in leaves:
+        for node_path in _ancestors(path or ""):
+            daily[(node_path, code, dim, day)] += value
+    monthly: dict[tuple, Decimal] = defaultdict(Decimal)
+    for (path, code, dim, day), value in daily.items():
+        monthly[(path, code, dim, month_start(day))] += value
+    DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=end).delete()
+    MonthlyStat.objects.filter(metric__in=codes, month__gte=start, month__lt=end).delete()
+
+    def fields(path):
+        return {"district_id": _district_id(path), "path": path, "level": _level(path)}
+
+    DailyStat.objects.bulk_create(
+        [DailyStat(**fields(p), metric=c, dim=k, date=d, value=v) for (p, c, k, d), v in daily.items()
+         if v and keeps_days(p, [c])], batch_size=2000)
+    MonthlyStat.objects.bulk_create(
+        [MonthlyStat(**fields(p), metric=c, dim=k, month=m, value=v) for (p, c, k, m), v in monthly.items() if v],
+        batch_size=2000)
+    return sum(1 for v in monthly.values() if v)
+
+
+def _months_of(days) -> list[dt.date]:
+    return sorted({month_start(d) for d in days})
 
 
 def refresh(*, now=None, full: bool = False) -> int:
-    """Re-count the days that may have changed and store them; returns rows written.
+    """Re-count the months that may have changed and store them; returns monthly rows written.
 
-    Days recounted: everything when the table is new or `full`; otherwise the last
-    RECOUNT_DAYS days plus any day that a service record filed since the last run is dated
-    (hours may be filed for an earlier day). Running it twice changes nothing.
+    Recounted: everything when the table is new or `full`; otherwise the months of the last
+    RECOUNT_DAYS days, the months of any day that a service record filed since the last run
+    is dated (hours may be filed for an earlier day), and the months of the days whose
+    demands changed (`DirtyDay`, marked on every demand event). Running it twice changes
+    nothing.
     """
+    from wenming.dashboard.models import DirtyDay
+
     now = now or timezone.now()
     today = now.astimezone(TZ).date()
     through = today - dt.timedelta(days=1)
     state = SummaryState.objects.first()
-    if state is None or full:
-        since = dt.date(2000, 1, 1)
-        extra_days: set[dt.date] = set()
-    else:
-        since = min(state.covered_through + dt.timedelta(days=1), today - dt.timedelta(days=RECOUNT_DAYS))
-        from wenming.volunteers.models import ServiceRecord
-        extra_days = set(ServiceRecord.objects.filter(created_at__gte=state.refreshed_at - dt.timedelta(hours=1),
-                                                      served_on__lt=since).values_list("served_on", flat=True))
+    everything = list(METRICS) + RATE_CODES
     written = 0
     with transaction.atomic():
-        if extra_days:  # only hours can be filed for an earlier day: recount that one metric, in one pass
-            written += _recount(min(extra_days), since, metrics=["service_hours"])
+        dirty = list(DirtyDay.objects.filter(marked_at__lte=now).values_list("pk", "date"))
+        if state is None or full:
+            since = dt.date(2000, 1, 1)
+            late_hours, late_demands = set(), set()
+        else:
+            since = min(state.covered_through + dt.timedelta(days=1), today - dt.timedelta(days=RECOUNT_DAYS))
+            from wenming.volunteers.models import ServiceRecord
+            late_hours = set(ServiceRecord.objects.filter(created_at__gte=state.refreshed_at - dt.timedelta(hours=1),
+                                                          served_on__lt=month_start(since))
+                             .values_list("served_on", flat=True))
+            late_demands = {d for _, d in dirty if d < month_start(since)}
+        for month in _months_of(late_hours | late_demands):
+            codes = (["service_hours"] if month in _months_of(late_hours) else []) + (
+                RATE_CODES if month in _months_of(late_demands) else [])
+            written += _recount(month, min(next_month(month), through + dt.timedelta(days=1)), codes)
         if since <= through:
-            written += _recount(since, through + dt.timedelta(days=1))
+            written += _recount(since, through + dt.timedelta(days=1), everything)
+        DirtyDay.objects.filter(pk__in=[pk for pk, _ in dirty], marked_at__lte=now).delete()
         SummaryState.objects.update_or_create(pk=1, defaults={"covered_through": max(through, since - dt.timedelta(days=1)),
                                                               "refreshed_at": now})
     return written
 
 
-def _recount(start: dt.date, end: dt.date, metrics: list[str] | None = None) -> int:
-    codes = metrics or list(METRICS)
-    DailyStat.objects.filter(metric__in=codes, date__gte=start, date__lt=end).delete()
-    rows = []
-    for metric in (METRICS[c] for c in codes):
-        grouped = (_filtered(metric, "", start, end).annotate(d=_day_expr(metric))
-                   .values(metric.path_field, "d").annotate(v=metric.value()).order_by())
-        batch = [(r[metric.path_field], _as_date(r["d"]), Decimal(r["v"] or 0)) for r in grouped]
-        districts = _district_of({p for p, _, _ in batch})
-        rows += [DailyStat(district_id=districts[p], path=p, date=d, metric=metric.code, value=v)
-                 for p, d, v in batch if v and districts.get(p)]
-    DailyStat.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
-
-
-__all__ = ["METRICS", "metric_total", "metric_by_month", "direct_total", "refresh", "Q"]
+__all__ = ["METRICS", "RATE_CODES", "PLACE_RATE_CODES", "DEPT_RATE_CODES", "sums", "metric_total", "metric_by_month", "direct_total", "refresh"]

@@ -3,10 +3,16 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from wenming.core.errors import NotFound
-from wenming.dashboard.data import dashboard_data, period_bounds
-from wenming.dashboard.figures import FIGURES, home_node, node_for
-from wenming.regions.models import Node
+from wenming.dashboard.data import dashboard_data, department_data, period_bounds
+from wenming.dashboard.figures import (
+    DEPT_FIGURES,
+    FIGURES,
+    department_for,
+    home_node,
+    is_department_viewer,
+    node_for,
+)
+from wenming.regions.models import Department, Node
 
 PERIODS = [("month", "本月"), ("quarter", "本季度"), ("year", "本年"), ("custom", "自定义")]
 
@@ -24,6 +30,8 @@ def _fmt(fig) -> str:
 
 def index(request):
     q = request.GET
+    if q.get("department") or is_department_viewer(request.user):
+        return department(request)
     node = node_for(request.user, q.get("node"))
     home = home_node(request.user)
     period, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
@@ -36,8 +44,9 @@ def index(request):
     wall = q.get("wall") == "1"
     params = request.GET.copy()
     params.pop("wall", None)
+    departments = list(Department.objects.filter(node=home)) if home.kind == "district" else []
     return render(request, "dashboard/index.html", {
-        "data": data, "node": node, "scopes": scopes, "periods": PERIODS, "period": period,
+        "data": data, "node": node, "scopes": scopes, "departments": departments, "periods": PERIODS, "period": period,
         "start": data["start"], "end": data["end"], "wall": wall,
         "api_url": reverse("api:dashboard") + "?" + q.urlencode(),
         "wall_url": "?" + (params.urlencode() + "&" if params else "") + "wall=1",
@@ -45,11 +54,32 @@ def index(request):
     })
 
 
+def department(request):
+    """A department's view: the demands it leads, its rates, its trend and its oldest open work."""
+    q = request.GET
+    dept = department_for(request.user, q.get("department"))
+    period, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
+    data = department_data(dept, start, end)
+    for fig in data["figures"]:
+        fig["display"] = _fmt(fig)
+    wall = q.get("wall") == "1"
+    params = request.GET.copy()
+    params.pop("wall", None)
+    others = []
+    if not is_department_viewer(request.user):
+        others = list(Department.objects.filter(node=dept.node))
+    return render(request, "dashboard/department.html", {
+        "data": data, "dept": dept, "departments": others, "periods": PERIODS, "period": period,
+        "start": data["start"], "end": data["end"], "wall": wall,
+        "wall_url": "?" + (params.urlencode() + "&" if params else "") + "wall=1",
+        "normal_url": "?" + params.urlencode(),
+    })
+
+
 def definitions(request):
-    home_node(request.user)  # 404 for those who may not view the dashboard
-    if not request.user.is_authenticated:
-        raise NotFound()
-    return render(request, "dashboard/definitions.html", {"figures": FIGURES})
+    if not is_department_viewer(request.user):
+        home_node(request.user)  # 404 for those who may not view the dashboard
+    return render(request, "dashboard/definitions.html", {"figures": FIGURES, "dept_figures": DEPT_FIGURES})
 
 
 def export_xlsx(request):

@@ -51,7 +51,7 @@ def test_out_of_scope_node_is_404(known, api, who, node):
     assert r.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("who", ["citizen", "volunteer_user", "team_leader", "dept_handler", "cadre"])
+@pytest.mark.parametrize("who", ["citizen", "volunteer_user", "team_leader", "cadre"])
 def test_other_roles_get_404(known, api, who):
     r = api(getattr(known, who)).get(URL)
     assert r.status_code == 404

@@ -2,6 +2,12 @@
 (function () {
   function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
   ready(function () {
+    var period = document.getElementById("period");
+    if (period) {
+      var custom = document.querySelector(".dash-custom");
+      var sync = function () { custom.style.display = period.value === "custom" ? "" : "none"; };
+      period.addEventListener("change", sync); sync();
+    }
     var el = document.getElementById("dash-data");
     if (!el || !window.echarts) return;
     var data = JSON.parse(el.textContent);
@@ -24,6 +30,16 @@
       charts.push(c);
     }
     var t = data.trends, months = t.months.map(function (m) { return m.slice(2).replace("-", "/"); });
+    if (data.department) {  // a department's view: one trend chart
+      chart("chart-dept-trend", {
+        tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
+        grid: { left: 40, right: 16, top: narrow ? 58 : 40, bottom: 28, containLabel: wall },
+        xAxis: { type: "category", data: months }, yAxis: { type: "value", minInterval: 1 },
+        series: Object.keys(t.names).map(function (k) { return { name: t.names[k], type: "line", data: t.series[k] }; })
+      });
+      window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+      return;
+    }
     var counts = ["orders_placed", "orders_solved", "demands_collected", "demands_resolved"];
     chart("chart-trend", {
       tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
@@ -51,23 +67,23 @@
     var kinds = { station: "实践站", institute: "实践所", center: "实践中心" };  // centre drawn last, on top
     chart("chart-map", {
       tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
-      legend: { top: 0, textStyle: { color: text } },
+      legend: { top: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }), textStyle: { color: text } },
       grid: { left: 48, right: 16, top: 32, bottom: 28 },
       xAxis: { type: "value", scale: true, name: "经度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
       yAxis: { type: "value", scale: true, name: "纬度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
-      series: Object.keys(kinds).map(function (k) {
-        return { name: kinds[k], type: "scatter",
+      series: (data.map.outlines || []).map(function (o) {
+        // each child region's outline, closed, under the stations; silent so tooltips stay on the points
+        return { type: "line", silent: true, symbol: "none", z: 1, data: o.points.concat([o.points[0]]),
+                 lineStyle: { width: 1, type: "dashed", color: "#8aa1b1" }, areaStyle: { opacity: 0.06 },
+                 tooltip: { show: false },
+                 endLabel: { show: false } };
+      }).concat(Object.keys(kinds).map(function (k) {
+        return { name: kinds[k], type: "scatter", z: 3,
                  symbolSize: function (v) { return (k === "center" ? 18 : k === "institute" ? 12 : 7) + Math.min(v[2], 20); },
                  data: pts.filter(function (p) { return p.kind === k; }).map(function (p) {
                    return { name: p.name, value: [p.lon, p.lat, p.open_orders] }; }) };
-      })
+      }))
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-    var period = document.getElementById("period");
-    if (period) {
-      var custom = document.querySelector(".dash-custom");
-      var sync = function () { custom.style.display = period.value === "custom" ? "" : "none"; };
-      period.addEventListener("change", sync); sync();
-    }
   });
 })();

@@ -23,9 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, help="服务订单数量（默认 200，small 为 30）")
         parser.add_argument("--seed", type=int, default=builder.SEED, help="随机种子，相同种子生成相同数据")
         parser.add_argument("--reset", action="store_true", help="先清空整个数据库再生成")
+        parser.add_argument("--years", type=int, default=0,
+                            help="再追加 N 年往年数据（订单、诉求、服务记录、活动，按巴州区年规模），用于大屏性能测试")
 
-    def handle(self, *args, scale, volunteers, orders, seed, reset, **options):
+    def handle(self, *args, scale, volunteers, orders, seed, reset, years, **options):
         size = SIZES[scale]
+        if not 0 <= years <= 10:
+            raise CommandError("--years 须在 0 到 10 之间")
         if volunteers is not None:
             if volunteers < 1:
                 raise CommandError("--volunteers 至少为 1")
@@ -41,6 +45,7 @@ class Command(BaseCommand):
         if state == builder.State.COMPLETE:
             district = DemoBuild.objects.select_related("district").first().district
             self.stdout.write(f"演示数据已存在（{district.name}），未重复生成。如需重建，请运行 wenming demo --reset。")
+            self._add_years(years, seed)
             return
         if state == builder.State.INCOMPLETE:
             raise CommandError("上次生成演示数据未完成（可能被中断）。请运行 wenming demo --reset 清空数据库后重建。")
@@ -57,3 +62,20 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("用时：" + "，".join(f"{label.removeprefix('生成')} {s:.1f} 秒" for label, s in report.seconds.items()))
         self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，共用时 {total:.1f} 秒。"))
+        self._add_years(years, seed)
+
+    def _add_years(self, years, seed):
+        if not years:
+            return
+        from wenming.dashboard import summary as dashboard_summary
+        from wenming.demo import years as history
+
+        if history.has_history():
+            self.stdout.write("往年数据已追加过，未重复追加。")
+            return
+        started = time.monotonic()
+        self.stdout.write(f"正在追加 {years} 年往年数据……")
+        history.add_years(years, seed=seed, log=self.stdout.write)
+        rows = dashboard_summary.refresh(full=True)
+        self.stdout.write(self.style.SUCCESS(
+            f"往年数据追加完成，大屏汇总 {rows:,} 行，用时 {time.monotonic() - started:.1f} 秒。"))
