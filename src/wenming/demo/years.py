@@ -26,8 +26,9 @@ def has_history() -> bool:
 
 
 @transaction.atomic
-def add_years(years: int, *, seed: int = 7, now=None, log=print) -> dict:
-    """Add `years` years of history ending yesterday; returns the row counts."""
+def add_years(years: int, *, seed: int = 7, now=None, log=print, per_year: dict | None = None) -> dict:
+    """Add `years` years of history ending yesterday; returns the row counts (`per_year`:
+    other yearly volumes than Bazhou's, for tests)."""
     from wenming.demands.models import Category, Department, SatisfactionLevel
     from wenming.orders.models import ServiceItem
     from wenming.regions.models import Node, Station, User
@@ -51,7 +52,7 @@ def add_years(years: int, *, seed: int = 7, now=None, log=print) -> dict:
     }
     if not (ctx["district"] and ctx["stations"] and ctx["items"] and ctx["cats"] and ctx["vols"] and ctx["staff"]):
         raise ValueError("先生成演示数据（wenming demo），再追加往年数据")
-    counts = {k: v * years for k, v in PER_YEAR.items()}
+    counts = {k: v * years for k, v in (per_year or PER_YEAR).items()}
     _orders(ctx, counts["orders"])
     log(f"  已追加往年订单 {counts['orders']:,} 单")
     _demands(ctx, counts["demands"])
