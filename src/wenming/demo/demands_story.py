@@ -11,7 +11,7 @@ from django.utils import timezone
 from wenming.core.errors import DomainError
 from wenming.demands import services
 from wenming.demands.defaults import ensure_defaults
-from wenming.demands.models import Assignment, Category, DemandConfig, Household
+from wenming.demands.models import Assignment, Category, DemandConfig, Household, RoutingExample
 from wenming.demands.tasks import urge_overdue_demands
 from wenming.regions.choices import Role
 from wenming.regions.models import User
@@ -232,9 +232,48 @@ class Story:
         home = self.region.home
         for final in ("replied", "handling", "received"):
             self.one(final, cadres=[self.users["cadre"]], recent=True)
+        self.learned_routing_and_merge()
         self.ctx.log(f"诉求：{count + 3} 件；包联户 {Household.objects.count()} 户；超时督办 "
                      f"{urge_overdue_demands(now=self.now)} 条")
         return home
+
+
+    def learned_routing_and_merge(self):
+        """Two things the pages explain: a suggestion learned from overrides (in the home community,
+        乱停乱放 on the pavement went to 城管 more often than, to the configured 交警), and a citizen
+        who finds their problem already reported and merges into it."""
+        s, home_path = services, self.region.home.node.path
+        category = Category.objects.filter(name="乱停乱放", parent__isnull=False).first()
+        urban = self.region.departments.get("城管")
+        if category is None or urban is None:
+            return
+        adm, citizen = self.users["station_admin"], self.users["citizen"]
+        # enough overrides to outweigh whatever the random demands sent to 交警 here
+        others = RoutingExample.objects.filter(category=category, demand__path__startswith=home_path).count()
+        n = others + 3
+        for i in range(n):
+            t = self.now - dt.timedelta(days=150 - i * 140 / n)
+            d = s.demand_record(actor=citizen, now=t, data=s.RecordInput(
+                category=category.pk, description="人行道上停满了车，推婴儿车只能走马路", address="滨江路人行道"))
+            s.demand_accept(demand_id=d.pk, actor=adm, now=t + dt.timedelta(minutes=30))
+            s.demand_assign(demand_id=d.pk, actor=adm, departments=[urban.pk], now=t + dt.timedelta(hours=1),
+                            note="人行道停车由城管查处")
+            handler = self.handlers[urban.pk]
+            s.demand_sign(demand_id=d.pk, actor=handler, now=t + dt.timedelta(hours=2))
+            s.demand_reply(demand_id=d.pk, actor=handler, reply="已贴单告知并劝离车辆", now=t + dt.timedelta(days=1))
+            s.demand_callback(demand_id=d.pk, actor=adm, level="satisfied", note="电话回访",
+                              now=t + dt.timedelta(days=2))
+        t = self.now - dt.timedelta(hours=5)
+        # a grid worker's fresh report on the board (its suggestion is the learned one) ...
+        first = s.demand_record(actor=adm, now=t, data=s.RecordInput(
+            category=category.pk, description="滨江路人行道又停满了车", address="滨江路人行道", channel="grid"))
+        # ... and the citizen who reports the same thing two hours later and merges into it
+        try:
+            s.demand_record_merged(actor=citizen, into_id=first.pk, now=t + dt.timedelta(hours=2),
+                                   data=s.RecordInput(category=category.pk, description="滨江路人行道停车太多",
+                                                      address="滨江路"))
+        except DomainError as exc:
+            self.ctx.log(f"跳过合并示例：{exc.message}")
 
 
 def build(ctx) -> None:
