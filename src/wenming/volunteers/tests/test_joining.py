@@ -210,3 +210,11 @@ def test_join_pages(world, client, org):
     client.force_login(world.volunteer_user)
     assert "滨河关爱服务队" in client.get("/volunteers/me/").content.decode()
     assert client.post("/volunteers/org/leave/").status_code == 302  # not in an organisation: a message, no crash
+
+
+def test_the_new_endpoints_are_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    for path in ("/api/v1/join-requests/", "/api/v1/join-requests/{id}/approve/", "/api/v1/join-requests/{id}/decline/",
+                 "/api/v1/join-requests/{id}/withdraw/", "/api/v1/volunteers/me/leave-org/",
+                 "/api/v1/volunteer-orgs/{id}/members/", "/api/v1/volunteer-orgs/{id}/teams/", "/api/v1/speakers/"):
+        assert f"{path}:" in schema, path
