@@ -153,7 +153,20 @@ def station_map(node) -> dict:
     names = dict(Node.objects.filter(pk__in=by_child).values_list("pk", "name"))
     outlines = [{"name": names.get(pk, ""), "points": [list(p) for p in _hull(pts)]}
                 for pk, pts in sorted(by_child.items()) if len(set(pts)) >= 3]
-    return {"stations": points, "outlines": outlines}
+    return {"stations": points, "outlines": outlines, "demands": _open_demands_by_place(node)}
+
+
+def _open_demands_by_place(node) -> list[dict]:
+    """Open demands per village/community, at the place's stored coordinates."""
+    from wenming.demands.choices import OPEN_STATUSES
+    from wenming.demands.models import Demand
+    from wenming.regions.models import Node
+
+    counts = dict(Demand.objects.filter(path__startswith=node.path, status__in=list(OPEN_STATUSES))
+                  .values_list("node_id").annotate(n=Count("pk")).order_by())
+    places = Node.objects.filter(pk__in=counts, latitude__isnull=False, longitude__isnull=False)
+    return [{"node": p.pk, "name": p.name, "lat": float(p.latitude), "lon": float(p.longitude),
+             "open_demands": counts[p.pk]} for p in places.order_by("pk")]
 
 
 def department_trends(dept, end: dt.date, *, use_summary=True) -> dict:

@@ -63,3 +63,36 @@ def test_registry_is_complete_and_headline_uses_it(known):
     rows = headline(w.district, w.start, w.end)
     assert [r["code"] for r in rows] == codes
     assert {r["code"]: r["value"] for r in rows}["orders_solved"] == 3
+
+
+def test_map_outlines_are_hulls_of_the_stations_and_open_demands_sit_on_their_place(known):
+    from decimal import Decimal
+
+    from wenming.dashboard.data import _hull, station_map
+    from wenming.demands.models import Demand
+    from wenming.regions.models import Node, Station
+    from wenming.regions.services import node_create, station_create
+
+    w = known
+    # a square of four stations and one inside it: the inside one is not on the outline
+    corners = [(106.70, 31.80), (106.80, 31.80), (106.80, 31.90), (106.70, 31.90)]
+    assert sorted(_hull(corners + [(106.75, 31.85)])) == sorted(corners)
+    assert _hull([(1.0, 1.0), (1.0, 1.0)]) == [(1.0, 1.0)]
+    for i, (lon, lat) in enumerate(corners):  # one station per village
+        village = node_create(parent=w.town_a, kind="village", name=f"测试村{i}")
+        station_create(node=village, name=f"测试站{i}", latitude=Decimal(str(lat)), longitude=Decimal(str(lon)))
+    # the town's other stations lie inside the square
+    Station.objects.filter(node__path__startswith=w.town_a.path).exclude(name__startswith="测试站").update(
+        latitude=Decimal("31.85"), longitude=Decimal("106.75"))
+    data = station_map(w.district)
+    town_a = next(o for o in data["outlines"] if o["name"] == w.town_a.name)
+    for corner in corners:
+        assert list(corner) in town_a["points"]
+    Node.objects.filter(pk=w.village_a.pk).update(latitude=Decimal("31.8"), longitude=Decimal("106.7"))
+    open_here = {d["name"]: d["open_demands"] for d in station_map(w.district)["demands"]}
+    # the fixture's open demands: one received in town A's village, one recorded by a citizen of town B
+    assert open_here.get(w.village_a.name) == Demand.objects.filter(node=w.village_a, status__in=[
+        "received", "accepted", "assigned", "handling", "replied"]).count() >= 1
+    Node.objects.filter(pk=w.village_b.pk).update(latitude=Decimal("31.9"), longitude=Decimal("106.9"))
+    in_town_a = {d["name"] for d in station_map(w.town_a)["demands"]}
+    assert w.village_a.name in in_town_a and w.village_b.name not in in_town_a  # scope holds on the map

@@ -67,7 +67,8 @@
     var kinds = { station: "实践站", institute: "实践所", center: "实践中心" };  // centre drawn last, on top
     chart("chart-map", {
       tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
-      legend: { top: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }), textStyle: { color: text } },
+      legend: { top: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }).concat(["在办诉求"]),
+                textStyle: { color: text } },
       grid: { left: 48, right: 16, top: 32, bottom: 28 },
       xAxis: { type: "value", scale: true, name: "经度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
       yAxis: { type: "value", scale: true, name: "纬度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
@@ -82,7 +83,12 @@
                  symbolSize: function (v) { return (k === "center" ? 18 : k === "institute" ? 12 : 7) + Math.min(v[2], 20); },
                  data: pts.filter(function (p) { return p.kind === k; }).map(function (p) {
                    return { name: p.name, value: [p.lon, p.lat, p.open_orders] }; }) };
-      }))
+      })).concat([{ name: "在办诉求", type: "effectScatter", z: 4, rippleEffect: { scale: 2.5 },
+                    itemStyle: { color: "#c0392b" },
+                    symbolSize: function (v) { return 5 + Math.min(v[2], 15); },
+                    tooltip: { formatter: function (p) { return p.data.name + "<br>在办诉求 " + p.data.value[2]; } },
+                    data: (data.map.demands || []).map(function (d) {
+                      return { name: d.name, value: [d.lon, d.lat, d.open_demands] }; }) }])
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   });
