@@ -16,8 +16,9 @@ from PIL import Image
 from wenming.assessment import services
 from wenming.assessment.bulletins import bulletin_issue
 from wenming.assessment.cards import cards_issue_for_month
+from wenming.assessment.choices import CardColor, CardRuleCode, CardStatus
 from wenming.assessment.imports import indicators_import, responsibilities_import
-from wenming.assessment.models import MaterialTask, Unit
+from wenming.assessment.models import Card, MaterialTask, Unit
 from wenming.assessment.periods import month_bounds, period_of, previous_period
 from wenming.core.errors import DomainError
 from wenming.demo.identity import FEMALE_GIVEN, MALE_GIVEN, MOBILE_PREFIXES, SURNAMES
@@ -158,6 +159,24 @@ def _work_month(rng, period: str, office, closed: bool, must: list[Unit]) -> Non
             continue
 
 
+def _appeals(rng, district, office, now) -> None:
+    """Appeals: one granted on a yellow a red rested on (the red is withdrawn), one refused, one waiting."""
+    reds = list(Card.objects.filter(district=district, rule=CardRuleCode.RED_YELLOWS).order_by("id"))
+    yellows = list(Card.objects.filter(district=district, color=CardColor.YELLOW, status=CardStatus.ISSUED)
+                   .order_by("id"))
+    plan = []
+    if reds:
+        plan.append((Card.objects.get(pk=reds[0].evidence["cards"][0]), True))
+    others = [c for c in yellows if not plan or c.pk != plan[0][0].pk]
+    plan += [(card, None if n else False) for n, card in enumerate(rng.sample(others, k=min(2, len(others))))]
+    for card, revoke in plan:
+        services.card_appeal(actor=CONTACT[card.unit_id], card_id=card.pk, now=now - dt.timedelta(days=3),
+                             reason="当月资料已按时报送，因系统上传失败未能留痕，附截图。")
+        if revoke is not None:
+            services.card_decide(actor=office, card_id=card.pk, revoke=revoke, now=now - dt.timedelta(days=1),
+                                 note="经核实情况属实，予以撤销。" if revoke else "经核实资料确未按时报送，维持原处理。")
+
+
 def build(ctx) -> None:
     rng = ctx.stream("assessment")
     users = ctx.users
@@ -187,6 +206,7 @@ def build(ctx) -> None:
         if period != current:
             cards_issue_for_month(district_id=district.pk, period=period, now=end + dt.timedelta(minutes=30))
     ctx.log(f"网报资料：{MaterialTask.objects.filter(district=district).count()} 项")
+    _appeals(rng, district, office, now=timezone.now())
 
     # weekly inspections of the last six weeks
     sites = []
