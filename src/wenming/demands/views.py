@@ -173,6 +173,9 @@ def detail(request, pk):
         or d.recorded_by_id == request.user.pk or mine is not None,
         "returns": d.assignments.filter(return_requests__status="pending").exists(),
         "pending_return": None, "pending_extension": None, "is_dispatcher": permissions.is_dispatcher(request.user),
+        # the reports merged into this one (their reporters' own records), for those who handle it
+        "merged_here": list(d.duplicates.order_by("collected_at")[:20])
+        if permissions.is_dispatcher(request.user) or mine is not None else [],
     }
     from wenming.demands.models import ExtensionRequest, ReturnRequest
 

@@ -154,3 +154,11 @@ def test_household_page_warns_and_the_visit_waits_for_the_choice(dw, walk):
     d = Demand.objects.exclude(pk=target.pk).get()
     assert d.household == dw.household and d.merged_into == target and Visit.objects.count() == 1
     assert Household.objects.get(pk=dw.household.pk).demands.count() == 1
+
+
+def test_the_target_page_lists_what_was_merged_into_it_for_staff_only(dw, walk, api):
+    target = walk.record(by=dw.citizen)
+    r = api(dw.citizen_b).post(f"{API}/", payload(dw, node=dw.village_a.pk, merge_into=target.pk), format="json")
+    number = r.json()["number"]
+    assert number in login(dw.station_admin).get(f"/demands/{target.pk}/").content.decode()
+    assert number not in login(dw.citizen).get(f"/demands/{target.pk}/").content.decode()
