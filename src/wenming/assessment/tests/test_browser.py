@@ -133,3 +133,59 @@ def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, brow
         office.click("a:has-text('下载 Word')")
     doc = Document(io.BytesIO(open(info.value.path(), "rb").read()))
     assert len(doc.tables) == 5 and "背街小巷垃圾堆放" in doc.tables[2].cell(1, 1).text
+
+
+def test_office_plans_a_round_and_the_inspector_works_through_it_on_a_phone(world, live_url, browser_page, tmp_path):
+    """周督查: the office plans today's round on a desktop; the inspector opens it from 今日督查 on a
+    phone, records a problem at the first site (back on the round), finds nothing at the second;
+    the unit's contact gets the rectification order in 消息."""
+    from django.utils import timezone
+
+    from wenming.assessment.models import InspectionRound, RoundSite, Unit
+    from wenming.assessment.services import site_create, unit_set_people
+
+    w = world
+    unit_sync(district=w.district)
+    user_create(username="inspector", password="Wenming@2026", role=Role.INSPECTOR, node=w.district, full_name="吴督查")
+    jiangbei = Unit.objects.get(node=w.town_a)
+    unit_set_people(actor=w.office_admin, unit_id=jiangbei.pk, contact_ids=[w.institute_admin.pk])
+    market = site_create(actor=w.office_admin, name="江北农贸市场", kind="market", unit_id=jiangbei.pk)
+    crossing = site_create(actor=w.office_admin, name="滨河路口", kind="intersection", unit_id=jiangbei.pk)
+    photo = tmp_path / "photo.png"
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 120, 10)).save(photo)
+
+    office = browser_page("desktop")
+    login(office, live_url, "office_admin")
+    office.goto(f"{live_url}/assessment/rounds/")
+    office.fill("input[name=title]", "本周城区督查")
+    office.check("label.pick:has-text('吴督查') input")
+    office.check("label.pick:has-text('江北农贸市场') input")
+    office.check("label.pick:has-text('滨河路口') input")
+    office.click("button:has-text('安排督查')")
+    office.wait_for_selector("text=督查已安排")
+    rnd = InspectionRound.objects.get(title="本周城区督查")
+    assert rnd.date == timezone.localdate() and {s.site for s in RoundSite.objects.filter(round=rnd)} == {
+        market, crossing}
+    browser_page.screenshot(office, "assessment-8-round-planned-desktop")
+
+    inspector = browser_page("phone")
+    login(inspector, live_url, "inspector")
+    inspector.goto(f"{live_url}/assessment/rounds/today/")
+    inspector.wait_for_selector("text=本周城区督查")
+    inspector.locator(f"#site-{market.pk} a:has-text('登记问题')").click()
+    inspector.fill("textarea[name=description]", "市场东门垃圾堆放")
+    inspector.locator("input[name=photos]").set_input_files(str(photo))
+    inspector.click("button:has-text('提交并下发整改通知')")
+    inspector.wait_for_selector(f"#site-{market.pk} >> text=市场东门垃圾堆放")
+    inspector.locator(f"#site-{crossing.pk} button:has-text('无问题，已查')").click()
+    inspector.wait_for_selector("text=已记为检查无问题")
+    assert "2/2" in inspector.locator(".stats").inner_text()
+    browser_page.screenshot(inspector, "assessment-9-round-phone")
+    assert RoundSite.objects.filter(round=rnd, checked_at__isnull=False).count() == 2
+
+    unit = browser_page("phone")
+    login(unit, live_url, "institute_admin")
+    unit.goto(f"{live_url}/notices/")
+    assert "整改通知：江北农贸市场" in unit.content()
