@@ -187,6 +187,8 @@ class Demand(models.Model):
             models.Index(fields=["district", "status"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["category", "node", "collected_at"]),
+            # the dashboard's count of demands resolved today in a district
+            models.Index(fields=["district", "closed_at"], name="demand_district_closed"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
