@@ -149,7 +149,8 @@ class AssessCardOut(serializers.ModelSerializer):
     class Meta:
         model = Card
         fields = ["id", "unit", "color", "color_display", "rule", "period", "subject", "reason", "evidence", "status",
-                  "status_display", "issued_at", "appeal_reason", "appealed_at", "decision_note", "decided_at"]
+                  "status_display", "issued_at", "appeal_reason", "appealed_at", "decision_note", "decided_at",
+                  "withdrawn_at", "withdraw_reason"]
 
 
 class AssessDecideIn(serializers.Serializer):

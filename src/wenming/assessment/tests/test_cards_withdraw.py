@@ -148,3 +148,26 @@ def test_the_cards_page_shows_the_withdrawal_and_filters_by_state(aw):
     assert "撤回原因：" not in body and body.count('class="task-card"') == 4
     body = office.get("/assessment/cards/?show=void").content.decode()
     assert body.count("task-card void") == 2  # the revoked yellow and the withdrawn red
+
+
+def test_a_withdrawn_red_no_longer_counts_in_the_ranking_and_the_api_says_why(aw, api):
+    from wenming.assessment.evaluation import quarter_ranking
+
+    _months_unfiled(aw, 10, 11)
+
+    def jiangbei():
+        row = next(
+            r
+            for r in quarter_ranking(district_id=aw.district.pk, quarter="2026Q4")
+            if r.unit == aw.unit_a
+        )
+        return row.components["yellow"], row.components["red"], row.components["cards"]
+
+    assert jiangbei() == (2, 1, 100 - 2 * 10 - 30)
+    _revoke(aw, _yellow(aw, "2026-10"), now=at(2026, 12, 5))
+    assert jiangbei() == (1, 0, 100 - 10)
+    rows = api(aw.institute_admin).get("/api/v1/assessment/cards/").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    red = next(c for c in rows if c["color"] == "red")
+    assert red["status"] == "withdrawn" and red["status_display"] == "已撤回"
+    assert red["withdraw_reason"].startswith("2026-10 的黄牌经申诉撤销") and red["withdrawn_at"]
