@@ -1,4 +1,4 @@
-"""Server time of the dashboard's data, with the daily summary table vs plain aggregates.
+"""Server time of the dashboard's data, with the summary tables vs plain aggregates.
 
     WENMING_VAR_DIR=/tmp/wmvar-dashboard-bench .venv/bin/python bench/dashboard.py --years 5
 
@@ -6,8 +6,9 @@ Runs against the database of WENMING_VAR_DIR / DATABASE_URL, which must hold the
 (`wenming demo --reset`, any --scale). With --years N it first adds N years of history
 (`wenming.demo.years`, the same as `wenming demo --years N`: orders, demands with their
 assignments and callbacks, service records, activities, at about Bazhou's yearly volume),
-builds the summary (timed), then times `dashboard_data` (everything the API returns) for the district and one
-town, for this month, this year and the whole span, each the median of --repeat runs.
+builds the summary (timed), then times `dashboard_data` (everything the API returns) for the
+district, one town, one village and the department with the most assignments, for this month, this year and
+the whole span: median of --repeat runs with the summary, --plain-repeat runs without.
 Not a test.
 """
 
@@ -29,6 +30,7 @@ django.setup()
 
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from wenming.dashboard import summary  # noqa: E402
@@ -50,6 +52,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--years", type=int, default=0, help="add this many years of synthetic history first")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-rebuild", action="store_true", help="time the views against the summary as it is")
+    ap.add_argument("--no-plain", action="store_true", help="skip the plain aggregates (slow at five years)")
+    ap.add_argument("--plain-repeat", type=int, default=1)
     args = ap.parse_args()
     from wenming.demands.models import Demand
     from wenming.orders.models import Order
@@ -68,25 +73,37 @@ def main():
     from wenming.volunteers.models import Volunteer
     print(f"database: {connection.vendor}; volunteers {Volunteer.objects.count():,}, orders {Order.objects.count():,}, "
           f"demands {Demand.objects.count():,}, service records {ServiceRecord.objects.count():,}")
-    t0 = time.perf_counter()
-    rows = summary.refresh(full=True)
-    print(f"summary full rebuild: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    summary.refresh()
-    print(f"summary incremental run (last {summary.RECOUNT_DAYS} days): {(time.perf_counter() - t0) * 1000:.0f} ms")
+    if not args.no_rebuild:
+        t0 = time.perf_counter()
+        rows = summary.refresh(full=True)
+        print(f"summary full rebuild: {rows:,} monthly rows in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        summary.refresh()
+        print(f"summary incremental run (the months of the last {summary.RECOUNT_DAYS} days): "
+              f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+    from wenming.dashboard.data import department_data
+    from wenming.demands.models import Assignment
+    from wenming.regions.models import Department
+
     district = Node.objects.filter(kind="district").order_by("pk").first()
     town = Node.objects.filter(kind="town").order_by("pk").first()
+    village = Node.objects.filter(kind="village", path__startswith=town.path).order_by("pk").first()
+    busiest = (Assignment.objects.values("department").annotate(n=Count("pk")).order_by("-n").first() or {})
+    dept = Department.objects.filter(pk=busiest.get("department")).first() or Department.objects.first()
     today = timezone.now().astimezone(TZ).date()
     periods = {"this month": (today.replace(day=1), today + dt.timedelta(days=1)),
                "this year": (today.replace(month=1, day=1), today + dt.timedelta(days=1)),
                f"{max(args.years, 1)} years": (today - dt.timedelta(days=365 * max(args.years, 1)),
                                                today + dt.timedelta(days=1))}
-    print(f"{'scope':<8} {'period':<12} {'summary ms':>11} {'plain ms':>9}")
-    for node in (district, town):
+    views = [(n.kind, lambda s, e, u, n=n: dashboard_data(n, s, e, use_summary=u)) for n in (district, town, village)]
+    if dept:
+        views.append(("department", lambda s, e, u: department_data(dept, s, e, use_summary=u)))
+    print(f"{'scope':<11} {'period':<12} {'summary ms':>11} {'plain ms':>9}")
+    for label_scope, fn in views:
         for label, (start, end) in periods.items():
-            fast = timed(lambda n=node, s=start, e=end: dashboard_data(n, s, e), args.repeat)
-            slow = timed(lambda n=node, s=start, e=end: dashboard_data(n, s, e, use_summary=False), args.repeat)
-            print(f"{node.kind:<8} {label:<12} {fast:>11.0f} {slow:>9.0f}")
+            fast = timed(lambda s=start, e=end, f=fn: f(s, e, True), args.repeat)
+            slow = "" if args.no_plain else f"{timed(lambda s=start, e=end, f=fn: f(s, e, False), args.plain_repeat):>9.0f}"
+            print(f"{label_scope:<11} {label:<12} {fast:>11.0f} {slow}", flush=True)
 
 
 if __name__ == "__main__":

@@ -90,15 +90,22 @@ def categories(node, start, end, *, use_summary=True) -> dict:
     return {"orders": listed("orders_placed"), "demands": listed("demands_collected")}
 
 
+def _in(node, path_field: str = "path") -> dict:
+    """Records of the node's subtree: a district by its id (every record carries it), a place by path."""
+    if node.kind == "district":
+        return {"district_id": node.pk}
+    return {f"{path_field}__startswith": node.path}
+
+
 def waiting_longest(node, limit=10) -> dict:
     from wenming.demands.choices import OPEN_STATUSES
     from wenming.demands.models import Demand
     from wenming.orders.models import Order
 
     now = timezone.now()
-    orders = (Order.objects.filter(path__startswith=node.path, status__in=OPEN_ORDER)
+    orders = (Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
               .select_related("service_item", "station").order_by("submitted_at", "pk")[:limit])
-    demands = (Demand.objects.filter(path__startswith=node.path, status__in=list(OPEN_STATUSES))
+    demands = (Demand.objects.filter(**_in(node), status__in=list(OPEN_STATUSES))
                .select_related("category", "node").order_by("collected_at", "pk")[:limit])
     return {
         "orders": [{"id": o.pk, "number": o.number, "title": o.service_item.name, "place": o.station.name,
@@ -137,7 +144,7 @@ def station_map(node) -> dict:
     from wenming.orders.models import Order
     from wenming.regions.models import Node, Station
 
-    open_by_station = dict(Order.objects.filter(path__startswith=node.path, status__in=OPEN_ORDER)
+    open_by_station = dict(Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
                            .values_list("station_id").annotate(n=Count("pk")).order_by())
     points, by_child = [], {}
     for st in Station.objects.filter(node__path__startswith=node.path).select_related("node"):
@@ -162,7 +169,7 @@ def _open_demands_by_place(node) -> list[dict]:
     from wenming.demands.models import Demand
     from wenming.regions.models import Node
 
-    counts = dict(Demand.objects.filter(path__startswith=node.path, status__in=list(OPEN_STATUSES))
+    counts = dict(Demand.objects.filter(**_in(node), status__in=list(OPEN_STATUSES))
                   .values_list("node_id").annotate(n=Count("pk")).order_by())
     places = Node.objects.filter(pk__in=counts, latitude__isnull=False, longitude__isnull=False)
     return [{"node": p.pk, "name": p.name, "lat": float(p.latitude), "lon": float(p.longitude),

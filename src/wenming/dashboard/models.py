@@ -41,7 +41,8 @@ class MonthlyStat(_Stat):
         verbose_name = "每月统计"
         verbose_name_plural = "每月统计"
         constraints = [models.UniqueConstraint(fields=["path", "metric", "dim", "month"], name="monthlystat_once")]
-        indexes = [models.Index(fields=["district", "level", "metric", "month"], name="monthlystat_children")]
+        indexes = [models.Index(fields=["district", "level", "metric", "month"], name="monthlystat_children"),
+                   models.Index(fields=["metric", "month"], name="monthlystat_recount")]
 
 
 class DirtyDay(models.Model):

@@ -196,10 +196,24 @@ def _child(prefix: str, path: str) -> str | None:
     return f"{prefix}{head}/" if head else None
 
 
-def keeps_days(prefix: str, codes) -> bool:
-    """Daily rows are kept for a district's own scope only: below it, a few weeks of records
-    are cheaper to count live than a daily row per village and metric is to keep."""
-    return _level(prefix) == 0 and not any(c.startswith("dd:") for c in codes)
+def keeps_days(prefix: str, codes, by: str | None = None) -> bool:
+    """Whether daily rows hold these codes for this scope. Every level keeps the ordinary
+    metrics' daily totals; the category split and the demand-rate counts are kept per day for
+    a district only, departments never: below that, a few weeks of demands are cheaper to count
+    live than a daily row per village, category and count is to keep."""
+    if any(c.startswith("dd:") for c in codes):
+        return False
+    if _level(prefix) == 0:
+        return True
+    return by != "dim" and not any(c.startswith("dr:") for c in codes)
+
+
+def _daily_row_kept(path: str, code: str, dim: str) -> bool:
+    if code.startswith("dd:"):
+        return False
+    if code.startswith("dr:") or dim:
+        return _level(path) == 0
+    return True
 
 
 def plan(start: dt.date, end: dt.date, *, days: bool, use_summary: bool = True) -> list[tuple[str, dt.date, dt.date]]:
@@ -273,8 +287,7 @@ def sums(codes: list[str], prefix: str, start: dt.date, end: dt.date, *, by: str
     [start, end). by=None: key None; "month": the first day of each month; "child": the path of
     each child node; "dim": the category (metrics with a `dim`)."""
     out: dict[str, dict] = {c: defaultdict(Decimal) for c in codes}
-    days = keeps_days(prefix, codes) and by != "child"  # daily rows are the district's own
-    for kind, s, e in plan(start, end, days=days, use_summary=use_summary):
+    for kind, s, e in plan(start, end, days=keeps_days(prefix, codes, by), use_summary=use_summary):
         if kind == "live":
             rows = (row for code in codes for row in _direct_rows(code, prefix, s, e, by))
         else:
@@ -315,11 +328,14 @@ def _ancestors(path: str) -> list[str]:
 
 def _leaf_rows(codes: list[str], start: dt.date, end: dt.date):
     """(record path, day, metric, dim, value) for the ordinary metrics among `codes`."""
-    for metric in (METRICS[c] for c in codes if c in METRICS):
+    from wenming.regions.models import Node
+
+    districts = list(Node.objects.filter(kind="district").values_list("path", flat=True))
+    for metric, district in ((METRICS[c], d) for c in codes if c in METRICS for d in districts):
         keys = {"p": F(metric.path_field), "d": _day_expr(metric)}
         if metric.dim() is not None:
             keys["k"] = metric.dim()
-        for r in _filtered(metric, "", start, end).values(**keys).annotate(v=metric.value()).order_by():
+        for r in _filtered(metric, district, start, end).values(**keys).annotate(v=metric.value()).order_by():
             value = Decimal(r["v"] or 0)
             day = _as_date(r["d"])
             yield r["p"], day, metric.code, "", value
@@ -381,7 +397,7 @@ def _recount(start: dt.date, end: dt.date, codes: list[str]) -> int:
 
     DailyStat.objects.bulk_create(
         [DailyStat(**fields(p), metric=c, dim=k, date=d, value=v) for (p, c, k, d), v in daily.items()
-         if v and keeps_days(p, [c])], batch_size=2000)
+         if v and _daily_row_kept(p, c, k)], batch_size=2000)
     MonthlyStat.objects.bulk_create(
         [MonthlyStat(**fields(p), metric=c, dim=k, month=m, value=v) for (p, c, k, m), v in monthly.items() if v],
         batch_size=2000)
@@ -430,7 +446,19 @@ def refresh(*, now=None, full: bool = False) -> int:
         DirtyDay.objects.filter(pk__in=[pk for pk, _ in dirty], marked_at__lte=now).delete()
         SummaryState.objects.update_or_create(pk=1, defaults={"covered_through": max(through, since - dt.timedelta(days=1)),
                                                               "refreshed_at": now})
+    _update_planner_statistics(full=state is None or full)
     return written
+
+
+def _update_planner_statistics(*, full: bool) -> None:
+    """SQLite keeps no statistics unless asked, and without them it reads a district's
+    demands through the district index instead of the date index. PostgreSQL's autovacuum
+    does this by itself."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if full else "PRAGMA optimize")
 
 
 __all__ = ["METRICS", "RATE_CODES", "PLACE_RATE_CODES", "DEPT_RATE_CODES", "sums", "metric_total", "metric_by_month", "direct_total", "refresh"]

@@ -39,6 +39,7 @@ def add_years(years: int, *, seed: int = 7, now=None, log=print, per_year: dict 
     span = years * 365 * 86400
     ctx = {
         "rnd": rnd,
+        "now": now,
         "when": lambda: now - dt.timedelta(seconds=rnd.randrange(86400, span)),
         "district": Node.objects.filter(kind="district").order_by("pk").first(),
         "stations": list(Station.objects.select_related("node").filter(node__kind="village")),
@@ -88,9 +89,10 @@ def _demands(ctx, n):
     plans = []
     for _ in range(n):
         st, t = rnd.choice(ctx["stations"]), ctx["when"]()
-        # 85 % called back, mostly satisfied; the rest still being handled
+        # called back, mostly satisfied; of the last six weeks' demands some are still being handled
+        recent = ctx["now"] - t < dt.timedelta(days=42)
         level = rnd.choices(ctx["levels"], weights=[8 ** -i for i in range(len(ctx["levels"]))])[0] \
-            if ctx["levels"] and rnd.random() < 0.85 else None
+            if ctx["levels"] and not (recent and rnd.random() < 0.3) else None
         resolved = bool(level and level.counts_resolved)
         plans.append((st.node, t, level, resolved))
     demands = [Demand(district=ctx["district"], node=node, path=node.path, channel=rnd.choice(["visit", "citizen", "grid", "hotline"]),

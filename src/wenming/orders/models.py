@@ -80,6 +80,9 @@ class Order(models.Model):
             models.Index(fields=["district", "status"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["team", "status"]),
+            # the dashboard's counts of today's orders (placed, solved) for a district
+            models.Index(fields=["district", "submitted_at"], name="order_district_submitted"),
+            models.Index(fields=["district", "completed_at"], name="order_district_completed"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),

@@ -116,6 +116,9 @@ class Volunteer(models.Model):
         verbose_name = "志愿者"
         verbose_name_plural = "志愿者"
         ordering = ["id"]
+        # the dashboard's head count: approved, registered before a day, in a district or a place
+        indexes = [models.Index(fields=["district", "status", "created_at"], name="volunteer_count"),
+                   models.Index(fields=["node", "status", "created_at"], name="volunteer_count_node")]
         constraints = [
             models.UniqueConstraint(fields=["id_digest"], condition=~models.Q(id_digest=""),
                                     name="volunteer_unique_id_number"),

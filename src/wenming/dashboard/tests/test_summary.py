@@ -87,14 +87,15 @@ def test_hours_filed_late_for_an_old_day_are_recounted(known):
     ServiceRecord.objects.create(volunteer=w.vol3, district=w.district, source="activity", source_id=987654,
                                  title="补录", served_on=old_day, hours="3.5", confirmed_by=w.station_admin_b)
     span = (old_day, old_day + dt.timedelta(days=1))
-    # a district's days come from its daily rows: until the next run they do not know about it
-    # (documented: hourly job); below the district, edge days are counted live
+    # until the next run the summary does not know about it (documented: hourly job)
     assert summary.metric_total("service_hours", w.district.path, *span) == 0
-    assert summary.metric_total("service_hours", w.town_b.path, *span) == 3.5
+    assert summary.metric_total("service_hours", w.town_b.path, *span) == 0
     assert summary.direct_total("service_hours", w.district.path, *span) == 3.5
     summary.refresh()
     assert DailyStat.objects.get(metric="service_hours", date=old_day, path=w.district.path).value == 3.5
+    assert DailyStat.objects.get(metric="service_hours", date=old_day, path=w.town_b.path).value == 3.5
     assert summary.metric_total("service_hours", w.district.path, *span) == 3.5
+    assert summary.metric_total("service_hours", w.town_b.path, *span) == 3.5
     month = summary.month_start(old_day)
     assert summary.metric_total("service_hours", w.town_b.path, month, summary.next_month(month)) == 3.5
 
@@ -132,9 +133,13 @@ def test_monthly_rows_are_the_sums_of_the_daily_rows(known):
     _spread(known)
     summary.refresh()
     assert MonthlyStat.objects.exists()
-    assert not DailyStat.objects.exclude(level=0).exists()  # daily rows: the district's own only
+    # below the district, daily rows hold the plain metrics' totals only; departments none
+    assert DailyStat.objects.filter(level__gt=0).exists()
+    assert not DailyStat.objects.filter(level__gt=0, metric__startswith="dr:").exists()
+    assert not DailyStat.objects.filter(level__gt=0).exclude(dim="").exists()
     assert not DailyStat.objects.filter(metric__startswith="dd:").exists()
-    for m in MonthlyStat.objects.filter(level=0).exclude(metric__startswith="dd:"):
+    kept = MonthlyStat.objects.exclude(metric__startswith="dd:").exclude(level__gt=0, metric__startswith="dr:")
+    for m in kept.exclude(level__gt=0, dim__gt=""):
         days = DailyStat.objects.filter(path=m.path, metric=m.metric, dim=m.dim, date__gte=m.month,
                                         date__lt=summary.next_month(m.month)).aggregate(v=Sum("value"))["v"]
         assert days == m.value, (m.path, m.metric, m.dim, m.month)
