@@ -6,6 +6,7 @@ NAV = {
     "institute_admin": [(60, "数据大屏", "dashboard:index")],
     "station_admin": [(60, "数据大屏", "dashboard:index")],
     "office_admin": [(60, "数据大屏", "dashboard:index")],
+    "dept_handler": [(60, "部门数据", "dashboard:index")],
 }
 
 START = {"leader": "dashboard:index"}

@@ -27,3 +27,16 @@ def test_dashboard_draws_its_charts(known, live_url, browser_page, size, query, 
     if query:
         assert not page.locator("header.topbar").is_visible()
     browser_page.screenshot(page, name)
+
+
+@pytest.mark.parametrize("size,name", [("desktop", "dashboard-department-desktop"),
+                                       ("phone", "dashboard-department-phone")])
+def test_department_clerk_sees_their_department(known, live_url, browser_page, size, name):
+    page = browser_page(size)
+    login(page, live_url, "dept_handler")
+    page.goto(f"{live_url}/dashboard/")
+    page.wait_for_load_state("networkidle")
+    assert "区综合行政执法局 · 接诉即办数据" in page.inner_text("h1")
+    assert page.locator("#chart-dept-trend canvas").count() == 1
+    assert page.locator(".tile").count() == 9
+    browser_page.screenshot(page, name)

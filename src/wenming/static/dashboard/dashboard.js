@@ -67,7 +67,7 @@
     var kinds = { station: "实践站", institute: "实践所", center: "实践中心" };  // centre drawn last, on top
     chart("chart-map", {
       tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
-      legend: { top: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }).concat(["在办诉求"]),
+      legend: { top: 0, right: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }).concat(["在办诉求"]),
                 textStyle: { color: text } },
       grid: { left: 48, right: 16, top: 32, bottom: 28 },
       xAxis: { type: "value", scale: true, name: "经度", axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
