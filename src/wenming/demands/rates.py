@@ -115,8 +115,11 @@ def _assignment_rows(start, end, *, node_path: str | None = None, department_id:
                      open_leads_only: bool = False):
     qs = Assignment.objects.filter(demand__collected_at__gte=start, demand__collected_at__lt=end).exclude(
         demand__status=DemandStatus.REJECTED)
-    if open_leads_only:  # the only rows `open_overdue` can count
-        qs = qs.filter(is_lead=True, replied_at__isnull=True).exclude(status__in=(*_GONE, AssignmentStatus.DONE))
+    if open_leads_only:  # the only rows `open_overdue` can count: few, so found first by status
+        live = [s for s in AssignmentStatus.values if s not in (*_GONE, AssignmentStatus.DONE)]
+        ids = (Assignment.objects.filter(status__in=live, is_lead=True, replied_at__isnull=True)
+               .values_list("pk", flat=True).order_by())
+        qs = qs.filter(pk__in=list(ids))
     if node_path is not None:
         qs = qs.filter(demand__path__startswith=node_path)
     if department_id is not None:
