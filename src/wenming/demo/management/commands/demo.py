@@ -76,6 +76,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"正在追加 {years} 年往年数据……")
         history.add_years(years, seed=seed, log=self.stdout.write)
+        history.analyze()
         rows = dashboard_summary.refresh(full=True)
         self.stdout.write(self.style.SUCCESS(
             f"往年数据追加完成，大屏汇总 {rows:,} 行，用时 {time.monotonic() - started:.1f} 秒。"))
