@@ -155,14 +155,17 @@ def station_map(node) -> dict:
     open_by_station = dict(Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
                            .values_list("station_id").annotate(n=Count("pk")).order_by())
     points, by_child = [], {}
-    for st in Station.objects.filter(node__path__startswith=node.path).select_related("node"):
-        lat = st.latitude if st.latitude is not None else st.node.latitude
-        lon = st.longitude if st.longitude is not None else st.node.longitude
+    stations = (Station.objects.filter(node__path__startswith=node.path).order_by("pk")
+                .values("pk", "name", "kind", "latitude", "longitude", "node__latitude", "node__longitude",
+                        "node__path"))
+    for st in stations:
+        lat = st["latitude"] if st["latitude"] is not None else st["node__latitude"]
+        lon = st["longitude"] if st["longitude"] is not None else st["node__longitude"]
         if lat is None or lon is None:
             continue
-        points.append({"id": st.pk, "name": st.name, "kind": st.kind, "lat": float(lat), "lon": float(lon),
-                       "open_orders": open_by_station.get(st.pk, 0)})
-        head = st.node.path[len(node.path):].split("/")[0]
+        points.append({"id": st["pk"], "name": st["name"], "kind": st["kind"], "lat": float(lat), "lon": float(lon),
+                       "open_orders": open_by_station.get(st["pk"], 0)})
+        head = st["node__path"][len(node.path):].split("/")[0]
         if head:
             by_child.setdefault(int(head), []).append((round(float(lon), 6), round(float(lat), 6)))
     names = dict(Node.objects.filter(pk__in=by_child).values_list("pk", "name"))
@@ -213,6 +216,11 @@ def department_waiting(dept, limit=10) -> list[dict]:
 
 
 def department_data(dept, start, end, *, use_summary=True) -> dict:
+    with summary.pinned():
+        return _department_data(dept, start, end, use_summary=use_summary)
+
+
+def _department_data(dept, start, end, *, use_summary=True) -> dict:
     from wenming.dashboard.figures import department_headline
 
     figures, _ = department_headline(dept, start, end, use_summary=use_summary)
@@ -228,6 +236,11 @@ def department_data(dept, start, end, *, use_summary=True) -> dict:
 
 
 def dashboard_data(node, start, end, *, use_summary=True) -> dict:
+    with summary.pinned():
+        return _dashboard_data(node, start, end, use_summary=use_summary)
+
+
+def _dashboard_data(node, start, end, *, use_summary=True) -> dict:
     return {
         "node": {"id": node.pk, "name": node.name, "kind": node.kind},
         "start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat(),

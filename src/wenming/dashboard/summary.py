@@ -12,9 +12,11 @@ months from `MonthlyStat`, the edge days from `DailyStat` and the days after the
 exists or not (tested), and its cost does not grow with the number of villages or days.
 """
 
+import contextvars
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -183,7 +185,24 @@ def _month_expr(metric: Metric):
     return TruncMonth(metric.date_field, tzinfo=None if metric.is_date else TZ)
 
 
+_pinned: contextvars.ContextVar = contextvars.ContextVar("dashboard_summary_state", default=None)
+
+
+@contextmanager
+def pinned():
+    """Read the summary's state once for a whole view: every part of it then splits its
+    period at the same day, and the state is not asked for a dozen times."""
+    token = _pinned.set((covered_through(),))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def covered_through() -> dt.date | None:
+    held = _pinned.get()
+    if held is not None:
+        return held[0]
     state = SummaryState.objects.first()
     return state.covered_through if state else None
 
