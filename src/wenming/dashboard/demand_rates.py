@@ -53,15 +53,20 @@ class _Unit:
         self.level_code = f"{self.family}:{RATE_LEVELS}"
         self.days_kept = summary.keeps_days(self.path, self.codes)
 
-    def rows(self, start: dt.date, end: dt.date, *, open_leads_only=False):
+    @property
+    def node_path(self) -> str | None:
+        return None if self.department_id else self.path
+
+    def rows(self, start: dt.date, end: dt.date):
         from wenming.demands import rates
         s, e = _local_midnight(start), _local_midnight(end)
-        node_path = None if self.department_id else self.path
-        assignments = rates._assignment_rows(s, e, node_path=node_path, department_id=self.department_id,
-                                             open_leads_only=open_leads_only)
-        if open_leads_only:
-            return [], assignments
-        return rates._demand_rows(s, e, node_path=node_path, lead_department_id=self.department_id), assignments
+        assignments = rates._assignment_rows(s, e, node_path=self.node_path, department_id=self.department_id)
+        return rates._demand_rows(s, e, node_path=self.node_path, lead_department_id=self.department_id), assignments
+
+    def open_overdue(self, start: dt.date, end: dt.date, as_of) -> int:
+        from wenming.demands import rates
+        return rates.open_overdue_count(_local_midnight(start), _local_midnight(end), as_of=as_of,
+                                        node_path=self.node_path, department_id=self.department_id)
 
     def live(self, start: dt.date, end: dt.date, as_of) -> dict:
         from wenming.demands import rates
@@ -137,7 +142,7 @@ def demand_rates(prefix: str, start: dt.date, end: dt.date, *, department_id: in
     dirty = _dirty(prefix, start, end) if use_summary else set()
     total = unit.counts(start, end, as_of=as_of, use_summary=use_summary, dirty=dirty)
     counts = {k: total[k] for k in RATE_COUNTS}
-    counts["open_overdue"] = rates.count_rows(*unit.rows(start, end, open_leads_only=True), as_of=as_of)["open_overdue"]
+    counts["open_overdue"] = unit.open_overdue(start, end, as_of)
     levels = {level: n for level, n in total[RATE_LEVELS].items() if n}
     weights = dict(SatisfactionLevel.objects.filter(pk__in=levels).values_list("pk", "weight"))
     counts[RATE_LEVELS] = levels

@@ -116,6 +116,34 @@ def test_rates_of_a_town_and_a_community(known):
     assert v["counts"]["collected"] == 6 and v["completion_rate"] == 0.5
 
 
+@pytest.mark.parametrize("as_of", [at(1, 9), at(3, 12), at(9), AS_OF, AS_OF + dt.timedelta(days=400)])
+def test_open_overdue_counted_by_the_database_as_by_count_rows(known, as_of):
+    """The dashboard counts `open_overdue` in SQL (`open_overdue_count`); the rankings count it
+    from rows. The two forms must agree for every unit and moment."""
+    from wenming.demands.rates import (
+        _assignment_rows,
+        _aware,
+        _demand_rows,
+        count_rows,
+        open_overdue_count,
+    )
+
+    s, e = _aware(START), _aware(END)
+    d = known.district
+    units = [{}, {"department_id": known.dept.pk}, {"department_id": known.dept_traffic.pk},
+             {"node_path": d.path}, {"node_path": known.town_b.path}, {"node_path": known.village_a.path}]
+    seen = []
+    for unit in units:
+        demands = _demand_rows(s, e, node_path=unit.get("node_path"), lead_department_id=unit.get("department_id"))
+        expected = count_rows(demands, _assignment_rows(s, e, **unit), as_of=as_of)["open_overdue"]
+        assert open_overdue_count(s, e, as_of=as_of, **unit) == expected, unit
+        seen.append(expected)
+    if as_of == AS_OF:
+        assert seen[0] == 1  # D2's lead, never replied to (see test_rates_of_the_whole_district)
+    if as_of == at(1, 9):
+        assert not any(seen)
+
+
 def test_nothing_to_count_is_none_not_zero(dw):
     r = unit_rates(start=START, end=END, as_of=AS_OF)
     assert all(r[k] is None for k in ("response_rate", "completion_rate", "satisfaction_rate"))
