@@ -2,10 +2,10 @@
 
 import collections
 import datetime as dt
-import heapq
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wenming.core.errors import InvalidInput
@@ -99,22 +99,24 @@ def _in(node, path_field: str = "path") -> dict:
     return {f"{path_field}__startswith": node.path}
 
 
+def _oldest_first(field: str):
+    """Order by `field` as an expression, not the column: SQLite then sorts the few open records
+    instead of walking the date index from the first record ever (250 ms at five years)."""
+    return Coalesce(F(field), F(field)).asc()
+
+
 def waiting_longest(node, limit=10) -> dict:
     from wenming.demands.choices import OPEN_STATUSES
     from wenming.demands.models import Demand
     from wenming.orders.models import Order
 
     now = timezone.now()
-    # open work is a small part of all work: picking the oldest here (no ORDER BY in SQL) keeps
-    # SQLite off the date index, which it would walk from the first record ever
-    def oldest(model, date_field, statuses):
-        open_ = model.objects.filter(**_in(node), status__in=list(statuses)).values_list(date_field, "pk").order_by()
-        return [pk for _, pk in heapq.nsmallest(limit, open_)]
-
-    orders = (Order.objects.filter(pk__in=oldest(Order, "submitted_at", OPEN_ORDER))
-              .select_related("service_item", "station").order_by("submitted_at", "pk"))
-    demands = (Demand.objects.filter(pk__in=oldest(Demand, "collected_at", OPEN_STATUSES))
-               .select_related("category", "node").order_by("collected_at", "pk"))
+    orders = (Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
+              .select_related("service_item", "station").order_by(_oldest_first("submitted_at"), "pk")
+              .only("number", "status", "submitted_at", "is_overdue", "service_item__name", "station__name")[:limit])
+    demands = (Demand.objects.filter(**_in(node), status__in=list(OPEN_STATUSES))
+               .select_related("category", "node").order_by(_oldest_first("collected_at"), "pk")
+               .only("number", "status", "collected_at", "is_overdue", "category__name", "node__name")[:limit])
     return {
         "orders": [{"id": o.pk, "number": o.number, "title": o.service_item.name, "place": o.station.name,
                     "status": o.get_status_display(), "since": o.submitted_at.isoformat(),
@@ -152,8 +154,9 @@ def station_map(node) -> dict:
     from wenming.orders.models import Order
     from wenming.regions.models import Node, Station
 
-    open_by_station = dict(Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
-                           .values_list("station_id").annotate(n=Count("pk")).order_by())
+    # counted here: a GROUP BY sends SQLite down the station index over every order
+    open_by_station = collections.Counter(Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
+                                          .values_list("station_id", flat=True).order_by())
     points, by_child = [], {}
     stations = (Station.objects.filter(node__path__startswith=node.path).order_by("pk")
                 .values("pk", "name", "kind", "latitude", "longitude", "node__latitude", "node__longitude",
@@ -183,9 +186,11 @@ def _open_demands_by_place(node) -> list[dict]:
     # counted here, not grouped in SQL: a GROUP BY sends SQLite down the node index over every demand
     counts = collections.Counter(Demand.objects.filter(**_in(node), status__in=list(OPEN_STATUSES))
                                  .values_list("node_id", flat=True).order_by())
-    places = Node.objects.filter(pk__in=counts, latitude__isnull=False, longitude__isnull=False)
-    return [{"node": p.pk, "name": p.name, "lat": float(p.latitude), "lon": float(p.longitude),
-             "open_demands": counts[p.pk]} for p in places.order_by("pk")]
+    # the subtree's places rather than a long IN list of ids: cheaper to send and to plan
+    places = (Node.objects.filter(path__startswith=node.path, latitude__isnull=False, longitude__isnull=False)
+              .values_list("pk", "name", "latitude", "longitude").order_by("pk"))
+    return [{"node": pk, "name": name, "lat": float(lat), "lon": float(lon), "open_demands": counts[pk]}
+            for pk, name, lat, lon in places if pk in counts]
 
 
 def department_trends(dept, end: dt.date, *, use_summary=True) -> dict:
