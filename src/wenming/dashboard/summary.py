@@ -17,7 +17,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -188,11 +188,21 @@ def _month_expr(metric: Metric):
 _pinned: contextvars.ContextVar = contextvars.ContextVar("dashboard_summary_state", default=None)
 
 
+@dataclass
+class _View:
+    """What one view has read so far: the summary's state, the summary pieces and the live rows."""
+
+    covered_through: dt.date | None
+    pieces: dict = field(default_factory=dict)
+    live: dict = field(default_factory=dict)
+
+
 @contextmanager
 def pinned():
     """Read the summary's state once for a whole view: every part of it then splits its
-    period at the same day, and the state is not asked for a dozen times."""
-    token = _pinned.set((covered_through(),))
+    period at the same day, and the parts share what they read (the headline, the breakdowns
+    and the trends ask for the same days of the same node)."""
+    token = _pinned.set(_View(covered_through()))
     try:
         yield
     finally:
@@ -202,7 +212,7 @@ def pinned():
 def covered_through() -> dt.date | None:
     held = _pinned.get()
     if held is not None:
-        return held[0]
+        return held.covered_through
     state = SummaryState.objects.first()
     return state.covered_through if state else None
 
@@ -261,8 +271,14 @@ def plan(start: dt.date, end: dt.date, *, days: bool, use_summary: bool = True) 
 def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by: str | None = None,
               dim: str | None = None):
     """(metric, key, value) summed from MonthlyStat ("month") or DailyStat ("day") for [start, end)."""
-    model, field = (MonthlyStat, "month") if kind == "month" else (DailyStat, "date")
-    qs = model.objects.filter(metric__in=codes, **{f"{field}__gte": start, f"{field}__lt": end})
+    view = _pinned.get()
+    within_month = month_start(start) == month_start(end - dt.timedelta(days=1))
+    if view is not None and not any(c.startswith("dd:") for c in codes) and (
+            by in (None, "dim") or (by == "month" and within_month)):
+        yield from _from_piece(view, kind, codes, prefix, start, end, by=by, dim=dim)
+        return
+    model, date_field = (MonthlyStat, "month") if kind == "month" else (DailyStat, "date")
+    qs = model.objects.filter(metric__in=codes, **{f"{date_field}__gte": start, f"{date_field}__lt": end})
     if by == "child":
         qs = qs.filter(district_id=_district_id(prefix), level=_level(prefix) + 1, path__startswith=prefix, dim="")
     else:
@@ -272,8 +288,8 @@ def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by
         else:
             qs = qs.filter(dim=dim or "")
     if by == "month":
-        for r in qs.values("metric", field).annotate(v=Sum("value")).order_by():
-            yield r["metric"], month_start(r[field]), r["v"]
+        for r in qs.values("metric", date_field).annotate(v=Sum("value")).order_by():
+            yield r["metric"], month_start(r[date_field]), r["v"]
         return
     key_field = {"child": "path", "dim": "dim"}.get(by)
     fields = ["metric", key_field] if key_field else ["metric"]
@@ -281,8 +297,33 @@ def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by
         yield r["metric"], (r[key_field] if key_field else None), r["v"]
 
 
+def _from_piece(view: _View, kind, codes, prefix, start, end, *, by, dim):
+    """`stat_rows` from one read of every metric and category of the node for [start, end),
+    shared by the parts of a view (per-department rows are left out: the department view reads
+    its own)."""
+    key = (kind, prefix, start, end)
+    if key not in view.pieces:
+        model, date_field = (MonthlyStat, "month") if kind == "month" else (DailyStat, "date")
+        rows = (model.objects.filter(path=prefix, **{f"{date_field}__gte": start, f"{date_field}__lt": end})
+                .exclude(metric__startswith="dd:").values_list("metric", "dim").annotate(v=Sum("value")).order_by())
+        view.pieces[key] = list(rows)
+    wanted = set(codes)
+    for metric, row_dim, value in view.pieces[key]:
+        if metric not in wanted:
+            continue
+        if by == "dim":
+            if row_dim and row_dim.startswith(dim or ""):
+                yield metric, row_dim, value
+        elif row_dim == (dim or ""):
+            yield metric, (month_start(start) if by == "month" else None), value
+
+
 def _direct_rows(code: str, prefix: str, start: dt.date, end: dt.date, by: str | None):
     metric = METRICS[code]
+    view = _pinned.get()
+    if view is not None and view.covered_through is not None and start > view.covered_through:
+        yield from _from_live(view, metric, prefix, start, end, by)
+        return
     qs = _filtered(metric, prefix, start, end)
     if by == "month":
         for r in qs.annotate(k=_month_expr(metric)).values("k").annotate(v=metric.value()).order_by():
@@ -298,6 +339,33 @@ def _direct_rows(code: str, prefix: str, start: dt.date, end: dt.date, by: str |
                 yield code, r["k"] or "未分类", r["v"]
     else:
         yield code, None, qs.aggregate(v=metric.value())["v"]
+
+
+def _from_live(view: _View, metric: Metric, prefix: str, start: dt.date, end: dt.date, by: str | None):
+    """`_direct_rows` for the days after the summary (normally just today): the records of the
+    node read once per view, per place, day and category, and added up here for each part."""
+    key = (metric.code, prefix, start)
+    held = view.live.get(key)
+    if held is None or held[0] < end:
+        keys = {"p": F(metric.path_field), "d": _day_expr(metric)}
+        if metric.dim() is not None:
+            keys["k"] = metric.dim()
+        rows = _filtered(metric, prefix, start, end).values(**keys).annotate(v=metric.value()).order_by()
+        held = view.live[key] = (end, [(r["p"] or "", _as_date(r["d"]), r.get("k"), r["v"]) for r in rows])
+    for path, day, row_dim, value in held[1]:
+        if day >= end:
+            continue
+        if by == "month":
+            yield metric.code, month_start(day), value
+        elif by == "child":
+            child = _child(prefix, path)
+            if child:
+                yield metric.code, child, value
+        elif by == "dim":
+            if metric.dim() is not None:
+                yield metric.code, row_dim or "未分类", value
+        else:
+            yield metric.code, None, value
 
 
 def sums(codes: list[str], prefix: str, start: dt.date, end: dt.date, *, by: str | None = None,

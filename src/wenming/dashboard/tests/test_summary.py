@@ -125,6 +125,31 @@ def test_every_part_of_the_view_equals_the_plain_aggregates(known):
             assert fast == plain, (node.name, start, end)
 
 
+def test_a_summary_days_behind_agrees_with_the_plain_aggregates(known):
+    """The job has not run for days: the view reads those days live once and shares them among
+    its parts, which ask for different ends (the period's, the trend's month)."""
+    from wenming.dashboard.data import dashboard_data
+
+    w = known
+    _spread(w)
+    now = timezone.now()
+    Order.objects.filter(pk=w.o_rated).update(submitted_at=now - dt.timedelta(days=4),
+                                              completed_at=now - dt.timedelta(days=2))
+    summary.refresh(now=now - dt.timedelta(days=6))
+    today = now.astimezone(summary.TZ).date()
+    assert summary.covered_through() == today - dt.timedelta(days=7)
+    periods = [(today - dt.timedelta(days=10), today - dt.timedelta(days=1)),
+               (today - dt.timedelta(days=100), today + dt.timedelta(days=1)),
+               (today - dt.timedelta(days=3), today + dt.timedelta(days=1))]
+    seen = 0
+    for node in (w.district, w.town_a, w.village_a):
+        for start, end in periods:
+            fast = _without_stamp(dashboard_data(node, start, end))
+            assert fast == _without_stamp(dashboard_data(node, start, end, use_summary=False)), (node.name, start, end)
+            seen += sum(f["value"] or 0 for f in fast["figures"] if f["code"] == "orders_solved")
+    assert seen  # the order solved in the days behind is counted
+
+
 def test_monthly_rows_are_the_sums_of_the_daily_rows(known):
     from django.db.models import Sum
 
