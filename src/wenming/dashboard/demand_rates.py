@@ -70,7 +70,16 @@ class _Unit:
 
     def live(self, start: dt.date, end: dt.date, as_of) -> dict:
         from wenming.demands import rates
-        return rates.count_rows(*self.rows(start, end), as_of=as_of)
+
+        # the headline and the trend of one view ask for the same edge days
+        cache = summary.view_cache("demand_rates")
+        key = (self.family, self.path, self.dim, start, end, as_of)
+        if cache is not None and key in cache:
+            return cache[key]
+        counts = rates.count_rows(*self.rows(start, end), as_of=as_of)
+        if cache is not None:
+            cache[key] = counts
+        return counts
 
     def stored(self, kind: str, start: dt.date, end: dt.date) -> dict:
         total = _empty()
@@ -137,7 +146,7 @@ def demand_rates(prefix: str, start: dt.date, end: dt.date, *, department_id: in
     from wenming.demands import rates
     from wenming.demands.models import SatisfactionLevel
 
-    as_of = as_of or timezone.now()
+    as_of = as_of or summary.now()
     unit = _Unit(prefix, department_id)
     dirty = _dirty(prefix, start, end) if use_summary else set()
     total = unit.counts(start, end, as_of=as_of, use_summary=use_summary, dirty=dirty)
@@ -153,7 +162,7 @@ def demand_rates(prefix: str, start: dt.date, end: dt.date, *, department_id: in
 def monthly_counts(prefix: str, first: dt.date, stop: dt.date, *, department_id: int | None = None,
                    keys: list[str], use_summary: bool = True) -> dict[str, dict[dt.date, int]]:
     """{count key: {first day of month: n}} for the months [first, stop)."""
-    as_of = timezone.now()
+    as_of = summary.now()
     unit = _Unit(prefix, department_id)
     dirty = _dirty(prefix, first, stop) if use_summary else set()
     out: dict[str, dict] = {k: {} for k in keys}

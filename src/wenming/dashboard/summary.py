@@ -193,8 +193,11 @@ class _View:
     """What one view has read so far: the summary's state, the summary pieces and the live rows."""
 
     covered_through: dt.date | None
+    now: dt.datetime
     pieces: dict = field(default_factory=dict)
     live: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)
 
 
 @contextmanager
@@ -202,11 +205,24 @@ def pinned():
     """Read the summary's state once for a whole view: every part of it then splits its
     period at the same day, and the parts share what they read (the headline, the breakdowns
     and the trends ask for the same days of the same node)."""
-    token = _pinned.set(_View(covered_through()))
+    token = _pinned.set(_View(covered_through(), timezone.now()))
     try:
         yield
     finally:
         _pinned.reset(token)
+
+
+def view_cache(name: str) -> dict | None:
+    """A dict that lives as long as the current view (None outside one), for other modules'
+    shared reads."""
+    view = _pinned.get()
+    return None if view is None else view.shared.setdefault(name, {})
+
+
+def now() -> dt.datetime:
+    """The moment of the current view (one moment for all its parts), else the clock."""
+    view = _pinned.get()
+    return view.now if view is not None else timezone.now()
 
 
 def covered_through() -> dt.date | None:
@@ -280,7 +296,9 @@ def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by
     model, date_field = (MonthlyStat, "month") if kind == "month" else (DailyStat, "date")
     qs = model.objects.filter(metric__in=codes, **{f"{date_field}__gte": start, f"{date_field}__lt": end})
     if by == "child":
-        qs = qs.filter(district_id=_district_id(prefix), level=_level(prefix) + 1, path__startswith=prefix, dim="")
+        # the children's own paths: exact matches on the (path, metric, dim, date) key, where a
+        # path prefix would read the level's rows of the whole district
+        qs = qs.filter(path__in=_children(prefix, view), dim="")
     else:
         qs = qs.filter(path=prefix)
         if by == "dim":
@@ -295,6 +313,15 @@ def stat_rows(kind: str, codes, prefix: str, start: dt.date, end: dt.date, *, by
     fields = ["metric", key_field] if key_field else ["metric"]
     for r in qs.values(*fields).annotate(v=Sum("value")).order_by():
         yield r["metric"], (r[key_field] if key_field else None), r["v"]
+
+
+def _children(prefix: str, view: _View | None) -> list[str]:
+    from wenming.regions.models import Node
+
+    held = view.children if view is not None else {}
+    if prefix not in held:
+        held[prefix] = list(Node.objects.filter(parent__path=prefix).values_list("path", flat=True))
+    return held[prefix]
 
 
 def _from_piece(view: _View, kind, codes, prefix, start, end, *, by, dim):
