@@ -68,7 +68,9 @@ class Activity(models.Model):
             models.CheckConstraint(condition=models.Q(signup_closes_at__gt=models.F("signup_opens_at")),
                                    name="activity_signup_window"),
         ]
-        indexes = [models.Index(fields=["district", "starts_at"])]
+        # (district, ends_at): the dashboard's "activities held" counts by the day an activity ended
+        indexes = [models.Index(fields=["district", "starts_at"]),
+                   models.Index(fields=["district", "ends_at"], name="activity_district_ended")]
 
     def __str__(self):
         return self.title

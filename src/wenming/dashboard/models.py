@@ -31,7 +31,9 @@ class DailyStat(_Stat):
         verbose_name_plural = "每日统计"
         constraints = [models.UniqueConstraint(fields=["path", "metric", "dim", "date"], name="dailystat_once")]
         indexes = [models.Index(fields=["district", "level", "metric", "date"], name="dailystat_children"),
-                   models.Index(fields=["metric", "date"], name="dailystat_recount")]
+                   models.Index(fields=["metric", "date"], name="dailystat_recount"),
+                   # a view reads every metric of its node for a range of days at once
+                   models.Index(fields=["path", "date"], name="dailystat_node_days")]
 
 
 class MonthlyStat(_Stat):
@@ -42,7 +44,8 @@ class MonthlyStat(_Stat):
         verbose_name_plural = "每月统计"
         constraints = [models.UniqueConstraint(fields=["path", "metric", "dim", "month"], name="monthlystat_once")]
         indexes = [models.Index(fields=["district", "level", "metric", "month"], name="monthlystat_children"),
-                   models.Index(fields=["metric", "month"], name="monthlystat_recount")]
+                   models.Index(fields=["metric", "month"], name="monthlystat_recount"),
+                   models.Index(fields=["path", "month"], name="monthlystat_node_months")]
 
 
 class DirtyDay(models.Model):
