@@ -83,55 +83,24 @@ def definitions(request):
 
 
 def export_xlsx(request):
-    """The headline figures, the ranking, the categories and the waiting lists of the view, as Excel."""
-    import io
-
+    """Every figure, list and ranking of the view (a region's or a department's) as Excel."""
     from django.http import HttpResponse
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from wenming.dashboard import exports
 
     q = request.GET
-    node = node_for(request.user, q.get("node"))
-    _, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
-    data = dashboard_data(node, start, end)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "核心指标"
-    ws.append([f"{node.name} 新时代文明实践数据", f"{data['start']} 至 {data['end']}"])
-    ws.append(["代码", "指标", "数值", "单位", "口径"])
-    defs = {f.code: f.definition for f in FIGURES}
-    for f in data["figures"]:
-        value = f["value"]
-        if f["unit"] == "%" and value is not None:
-            value = round(value * 100, 2)
-        ws.append([f["code"], f["name"], value, f["unit"], defs[f["code"]]])
-    sheets = [
-        ("下级排行", ["排名", "名称", "解决订单", "收集诉求", "服务时长", "开展活动"],
-         [[r["rank"], r["name"], r["orders_solved"], r["demands_collected"], r["service_hours"], r["activities_held"]]
-          for r in data["ranking"]]),
-        ("点单类别", ["服务类别", "点单数"], [[r["name"], r["count"]] for r in data["categories"]["orders"]]),
-        ("诉求分类", ["诉求分类", "诉求数"], [[r["name"], r["count"]] for r in data["categories"]["demands"]]),
-        ("月度趋势", ["月份"] + [data["trends"]["names"][c] for c in data["trends"]["series"]],
-         [[m] + [data["trends"]["series"][c][i] for c in data["trends"]["series"]]
-          for i, m in enumerate(data["trends"]["months"])]),
-        ("等待最久的订单", ["单号", "项目", "阵地", "状态", "等待天数"],
-         [[o["number"], o["title"], o["place"], o["status"], o["days"]] for o in data["waiting"]["orders"]]),
-        ("等待最久的诉求", ["编号", "分类", "所在地", "状态", "等待天数"],
-         [[d["number"], d["title"], d["place"], d["status"], d["days"]] for d in data["waiting"]["demands"]]),
-    ]
-    for title, head, rows in sheets:
-        sheet = wb.create_sheet(title)
-        sheet.append(head)
-        for row in rows:
-            sheet.append(row)
-    for sheet in wb.worksheets:
-        for cell in sheet[1 if sheet.title != "核心指标" else 2]:
-            cell.font = Font(bold=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{node.pk}-{data["start"]}-{data["end"]}.xlsx"'
+    if q.get("department") or is_department_viewer(request.user):
+        dept = department_for(request.user, q.get("department"))
+        _, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
+        data = department_data(dept, start, end)
+        content, name = exports.department_workbook(data), f"department-{dept.pk}"
+    else:
+        node = node_for(request.user, q.get("node"))
+        _, start, end = period_bounds(q.get("period"), q.get("start"), q.get("end"))
+        data = dashboard_data(node, start, end)
+        content, name = exports.area_workbook(node, data), f"dashboard-{node.pk}"
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{data["start"]}-{data["end"]}.xlsx"'
     return response
 
 

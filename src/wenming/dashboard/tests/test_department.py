@@ -103,3 +103,34 @@ def test_department_page_in_chinese(known, client):
     assert client.get("/dashboard/", {"department": w.dept.pk}).status_code == 404
     client.force_login(w.dept_handler)
     assert "部门视图的指标" in client.get("/dashboard/definitions/").content.decode()
+
+
+def test_department_excel_export(known, client):
+    """The department's figures, trend and open assignments in Excel, with the same scope rules."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from wenming.demands.tests.conftest import Walk
+
+    w = known
+    d = Walk(w).to("assigned", departments=[w.dept_traffic])
+    start, end = _period()
+    client.force_login(w.handler_traffic)  # a clerk: their own department without asking
+    r = client.get("/dashboard/export.xlsx", {"start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat()})
+    assert r.status_code == 200 and r["Content-Disposition"].startswith(f'attachment; filename="department-{w.dept_traffic.pk}-')
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["核心指标", "月度趋势", "等待最久的派单"]
+    figs = {row[0]: row[2] for row in wb["核心指标"].iter_rows(min_row=3, values_only=True)}
+    expected = _figures(department_data(w.dept_traffic, start, end))
+    assert figs["assigned"] == expected["assigned"] and figs["collected"] == expected["collected"]
+    waiting = list(wb["等待最久的派单"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in waiting] == [d.number] and waiting[0][3] == "牵头"
+    assert len(list(wb["月度趋势"].iter_rows(min_row=2))) == 12
+    # another department's export is as missing as its page
+    assert client.get("/dashboard/export.xlsx", {"department": w.dept.pk}).status_code == 404
+    client.force_login(w.leader)
+    assert client.get("/dashboard/export.xlsx", {"department": w.dept.pk}).status_code == 200
+    client.force_login(w.institute_admin)
+    assert client.get("/dashboard/export.xlsx", {"department": w.dept.pk}).status_code == 404
+    assert client.get("/dashboard/export.xlsx", {"department": "abc"}).status_code == 404
