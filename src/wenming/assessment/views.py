@@ -2,6 +2,7 @@
 and redirects; refusals become messages (core.pages.run_service)."""
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from wenming.assessment import outreach, permissions, selectors, services
+from wenming.assessment import exports, outreach, permissions, selectors, services
 from wenming.assessment.bulletins import bulletin_issue
 from wenming.assessment.choices import (
     CARD_IN_FORCE,
@@ -38,6 +39,7 @@ from wenming.assessment.imports import (
 )
 from wenming.assessment.periods import parse_quarter, period_of, quarter_of
 from wenming.core.errors import DomainError, NotFound
+from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import run_service
 from wenming.core.validators import mask_phone
 from wenming.regions.choices import Role
@@ -85,6 +87,14 @@ def home(request):
     })
 
 
+def _filter_label(tab_label, period) -> str:
+    """A sheet title's filter part; the month only when it is one (a sheet name refuses / ? * [ ])."""
+    parts = [tab_label or "全部"]
+    if period and re.fullmatch(r"\d{4}-\d{2}", period):
+        parts.append(period)
+    return "，".join(parts)
+
+
 TASK_TABS = [("todo", "待申报", "pending,returned"), ("submitted", "待审核", "submitted"),
              ("approved", "已通过", "approved"), ("all", "全部", "")]
 
@@ -96,8 +106,11 @@ def tasks(request):
     period = request.GET.get("period") or ""
     qs = selectors.task_list_for(user=request.user, status=statuses or None, period=period or None)
     qs = qs.order_by("due_at", "id") if tab != "submitted" else qs.order_by("submitted_at", "id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
+    if wants_xlsx(request):
+        title = f"网报资料（{_filter_label(dict((k, label) for k, label, _ in TASK_TABS).get(tab), period)}）"
+        return list_response("assessment-tasks", title, exports.task_columns(now), qs.iterator(chunk_size=2000))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.late = task.is_late(now)
     units = list(selectors.units_of(request.user))
@@ -240,11 +253,14 @@ def _people_rows(user, unit) -> list[dict]:
 @login_required
 def units(request):
     """单位联络人: every unit's responsible person and contacts; the office admin edits them."""
-    rows = list(selectors.unit_list_for(user=request.user))
+    rows = list(selectors.unit_list_for(user=request.user).select_related("district"))
     for unit in rows:
         unit.people = _people_rows(request.user, unit)
     missing = [u for u in rows if u.is_active and not u.contacts.all()]
     only_missing = request.GET.get("missing") == "1"
+    if wants_xlsx(request):
+        return list_response("assessment-units", "责任单位与联络人" + ("（未设置联络员）" if only_missing else ""),
+                             exports.UNIT_COLUMNS, missing if only_missing else rows)
     return render(request, "assessment/units.html", {
         "units": missing if only_missing else rows, "is_admin": permissions.is_office_admin(request.user),
         "missing": len(missing), "total": len(rows), "only_missing": only_missing,
@@ -273,6 +289,7 @@ CARD_TABS = {
     "appealed": (CardStatus.APPEALED,),
     "void": (CardStatus.REVOKED, CardStatus.WITHDRAWN),
 }
+CARD_TAB_LABEL = {"force": "在效", "appealed": "申诉待处理", "void": "已撤销或撤回"}  # no "/": the title names the sheet
 
 
 @login_required
@@ -282,6 +299,10 @@ def cards(request):
     statuses = CARD_TABS.get(show)
     if statuses:
         qs = qs.filter(status__in=statuses)
+    if wants_xlsx(request):
+        # every card of the filter, not only the 200 the page lists
+        title = f"红黄牌（{_filter_label(CARD_TAB_LABEL.get(show), request.GET.get('period', ''))}）"
+        return list_response("assessment-cards", title, exports.CARD_COLUMNS, qs.iterator(chunk_size=2000))
     return render(request, "assessment/cards.html", {
         "cards": qs[:200], "is_admin": permissions.is_office_admin(request.user), "show": show,
         "period": request.GET.get("period", ""),
@@ -308,10 +329,17 @@ def card_act(request, pk, action):
 # ---------------------------------------------------------------------------- inspections
 
 
+PROBLEM_TAB_LABEL = {"open,reported": "整改中", "open": "待整改", "reported": "待复查", "closed": "已销号"}
+
+
 @login_required
 def problems(request):
     status = request.GET.get("status", "open,reported")
     qs = selectors.problem_list_for(user=request.user, status=status or None).order_by("due_at", "id")
+    if wants_xlsx(request):
+        rows = qs.select_related("round").prefetch_related(None).iterator(chunk_size=2000)
+        title = f"督查问题与整改（{PROBLEM_TAB_LABEL.get(status, '全部' if not status else '按状态')}）"
+        return list_response("assessment-problems", title, exports.problem_columns(timezone.now()), rows)
     return render(request, "assessment/problems.html", {
         "today_rounds": selectors.rounds_today_for(user=request.user, today=timezone.localdate())
         if selectors.is_office(request.user) else [],
