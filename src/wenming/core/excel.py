@@ -50,7 +50,8 @@ def _cell_value(value):
 def workbook(title: str, columns: list[Column], rows: Iterable) -> bytes:
     """One sheet: the title (and when it was made), the headers, one line per row."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
+    # Excel refuses these characters in a sheet's name (the title row keeps them)
+    ws = wb.create_sheet("".join("－" if ch in '/\\?*[]:' else ch for ch in title)[:31] or "Sheet")
     for i, col in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.append([title, f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}"])

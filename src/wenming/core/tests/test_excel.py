@@ -22,7 +22,7 @@ def _sheet(content: bytes):
 def test_sheet_has_title_headers_and_one_line_per_row():
     cols = [excel.Column("编号", lambda r: r["n"]), excel.Column("时间", lambda r: r["t"]),
             excel.Column("备注", lambda r: r.get("note"))]
-    when = dt.datetime(2026, 11, 29, 1, 30, 45, tzinfo=dt.timezone.utc)  # 09:30 in Beijing
+    when = dt.datetime(2026, 11, 29, 1, 30, 45, tzinfo=dt.UTC)  # 09:30 in Beijing
     ws = _sheet(excel.workbook("订单列表", cols, [{"n": "D1", "t": when, "note": None}, {"n": "D2", "t": None}]))
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "订单列表" and rows[0][1].startswith("导出时间 ")
@@ -31,6 +31,12 @@ def test_sheet_has_title_headers_and_one_line_per_row():
     assert rows[2][0] == "D1" and rows[2][1] == dt.datetime(2026, 11, 29, 9, 30)
     assert rows[3][0] == "D2" and rows[3][1] is None
     assert len(rows) == 4
+
+
+def test_a_title_with_characters_excel_refuses_still_exports():
+    content = excel.workbook("已撤销/撤回 [2026:11]?", [excel.Column("n", lambda r: r)], [1])
+    wb = load_workbook(io.BytesIO(content))
+    assert "/" not in wb.sheetnames[0] and wb.worksheets[0]["A1"].value == "已撤销/撤回 [2026:11]?"
 
 
 def test_too_many_rows_is_refused_with_a_clear_error(monkeypatch):
