@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wenming.core.errors import NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.demands.choices import (
     FINISHED_ASSIGNMENT,
     OPEN_STATUSES,
@@ -90,7 +90,7 @@ def inbox_for(*, user) -> QuerySet[Assignment]:
     due = Case(When(status=AssignmentStatus.PENDING, then=F("sign_due_at")), default=F("reply_due_at"))
     return (Assignment.objects.filter(department_id=user.department_id)
             .exclude(status__in=FINISHED_ASSIGNMENT).exclude(status=AssignmentStatus.REPLIED)
-            .annotate(due=due).select_related("demand__category", "demand__node").order_by("due", "id"))
+            .annotate(due=due).select_related("demand__category__parent", "demand__node").order_by("due", "id"))
 
 
 def whistle_board_for(*, user) -> QuerySet[Demand]:
@@ -102,6 +102,54 @@ def whistle_board_for(*, user) -> QuerySet[Demand]:
 def overdue_for(*, user) -> QuerySet[Demand]:
     return (demand_list_for(user=user).filter(status__in=list(OPEN_STATUSES), is_overdue=True)
             .order_by("-escalation_level", "due_at", "id"))
+
+
+def ledger_period(start: str | None, end: str | None, *, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The ledger's period from `?start=&end=` (YYYY-MM-DD, both days included). A missing start is
+    the first day of this month, a missing end its last day; the period is at most one year."""
+    today = today or timezone.localdate()
+    month_end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    out = []
+    for raw, default, label in ((start, today.replace(day=1), "开始日期"), (end, month_end, "结束日期")):
+        raw = (raw or "").strip()
+        if not raw:
+            out.append(default)
+            continue
+        try:
+            out.append(dt.date.fromisoformat(raw))
+        except ValueError:
+            raise InvalidInput(f"{label}「{raw[:20]}」不是有效日期，请按 YYYY-MM-DD 填写，例如 2026-03-01。",
+                               code="bad_date") from None
+    first, last = out
+    if last < first:
+        raise InvalidInput("结束日期不能早于开始日期。", code="bad_period")
+    try:
+        limit = first.replace(year=first.year + 1)
+    except ValueError:  # 29 February
+        limit = first.replace(year=first.year + 1, day=28) + dt.timedelta(days=1)
+    if last >= limit:
+        raise InvalidInput("导出的时间范围最长一年，请缩短开始、结束日期后再导出。", code="bad_period")
+    return first, last
+
+
+def demand_ledger_for(*, user, start: dt.date, end: dt.date, status: str | None = None) -> QuerySet[Demand]:
+    """The demand ledger (诉求台账): every demand the viewer may see that was recorded between the local
+    days `start` and `end` (both included), oldest first, optionally of some statuses ("a,b").
+    Each carries `ledger_assignments`: its departments still on it or done (not returned/withdrawn)."""
+    from django.db.models import Prefetch
+
+    statuses = [s for s in (status or "").split(",") if s.strip()]
+    unknown = [s for s in statuses if s not in DemandStatus.values]
+    if unknown:
+        raise InvalidInput(f"未知的诉求状态：{'、'.join(x[:20] for x in unknown[:3])}。", code="bad_status")
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    current = (Assignment.objects.exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN])
+               .select_related("department").order_by("-is_lead", "id"))
+    return (demand_list_for(user=user, status=",".join(statuses) or None)
+            .filter(collected_at__gte=since, collected_at__lt=until)
+            .prefetch_related(Prefetch("assignments", queryset=current, to_attr="ledger_assignments"))
+            .order_by("collected_at", "id"))
 
 
 def pending_returns_for(*, user) -> QuerySet[ReturnRequest]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("board/", views.board, name="board"),
     path("overdue/", views.overdue, name="overdue"),
+    path("ledger.xlsx", views.ledger, name="ledger"),
     path("rankings/", views.rankings, name="rankings"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("rankings/export/", views.rankings_export, name="rankings_export"),

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.excel import wants_xlsx
 from wenming.core.pages import run_service
-from wenming.demands import permissions, rates, selectors, services
+from wenming.demands import exports, permissions, rates, selectors, services
 from wenming.demands.choices import Channel, DemandStatus
 from wenming.demands.models import SatisfactionLevel
 from wenming.demands.serializers import DemandRecordIn
@@ -246,9 +247,12 @@ def inbox(request):
     """A department's work: unsigned first by their sign deadline, then by the handling deadline."""
     if request.user.role != Role.DEPT_HANDLER:
         raise NotFound()
+    if wants_xlsx(request):
+        return exports.inbox_response(selectors.inbox_for(user=request.user), request.user.department)
     items = list(selectors.inbox_for(user=request.user)[:200])
     return render(request, "demands/inbox.html", {"items": items, "now": timezone.now(),
                                                   "department": request.user.department,
+                                                  "ledger": _ledger_defaults(),
                                                   "rates": _month_rates(department_id=request.user.department_id)})
 
 
@@ -269,6 +273,8 @@ def board(request):
     if not permissions.is_dispatcher(request.user) and request.user.role != Role.LEADER:
         raise NotFound()
     qs = selectors.whistle_board_for(user=request.user)
+    if wants_xlsx(request):
+        return exports.board_response(qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     counts = selectors.demand_list_for(user=request.user).values_list("status")
     summary = {s: 0 for s in DemandStatus.values}
@@ -281,7 +287,23 @@ def board(request):
         "page": page, "summary": summary, "rates": _month_rates(node_id=node.pk if node else None), "returns": selectors.pending_returns_for(user=request.user)[:20],
         "extensions": selectors.pending_extensions_for(user=request.user)[:20]
         if permissions.can_approve_extension(request.user) else [],
+        "ledger": _ledger_defaults(),
     })
+
+
+def _ledger_defaults() -> dict:
+    start, end = selectors.ledger_period(None, None)
+    return {"start": start.isoformat(), "end": end.isoformat(), "statuses": DemandStatus.choices}
+
+
+@login_required
+def ledger(request):
+    """The demand ledger (诉求台账) as Excel: every demand in the viewer's scope recorded in a period
+    (`?start=&end=`, this month by default, at most a year), optionally `&status=a,b`."""
+    _staff(request.user)
+    start, end = selectors.ledger_period(request.GET.get("start"), request.GET.get("end"))
+    qs = selectors.demand_ledger_for(user=request.user, start=start, end=end, status=request.GET.get("status"))
+    return exports.ledger_response(qs, start, end)
 
 
 @login_required
@@ -289,8 +311,10 @@ def overdue(request):
     _staff(request.user)
     if request.user.role == Role.DEPT_HANDLER:
         raise NotFound()
-    page = Paginator(selectors.overdue_for(user=request.user).prefetch_related("assignments__department"), 30) \
-        .get_page(request.GET.get("page"))
+    qs = selectors.overdue_for(user=request.user).prefetch_related("assignments__department")
+    if wants_xlsx(request):
+        return exports.overdue_response(qs)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "demands/overdue.html", {"page": page,
                                                     "can_urge": permissions.is_dispatcher(request.user)})
 
