@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from wenming.core.errors import DomainError, InvalidInput, NotFound
+from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import run_service
 from wenming.core.workdays import uncovered_years
-from wenming.orders import permissions, selectors, services
+from wenming.orders import exports, permissions, selectors, services
 from wenming.orders.choices import DispatchMode, OfferStatus, OrderStatus
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import PlaceIn
@@ -85,11 +86,15 @@ def console(request):
     if not (permissions.is_dispatcher(request.user) or request.user.role == "leader"):
         raise NotFound()
     tab = request.GET.get("tab", "open")
-    statuses = dict((k, s) for k, _, s in CONSOLE_TABS).get(tab, CONSOLE_TABS[0][2])
+    if tab not in {k for k, _, _ in CONSOLE_TABS}:
+        tab = "open"
+    label, statuses = next((lbl, s) for k, lbl, s in CONSOLE_TABS if k == tab)
     if tab == "open":
         qs = selectors.dispatch_queue_for(user=request.user)
     else:
         qs = selectors.order_list_for(user=request.user).filter(status__in=statuses).order_by("-is_overdue", "due_at", "-id")
+    if wants_xlsx(request):
+        return list_response(f"orders-{tab}", f"服务订单·{label}", exports.CONSOLE_COLUMNS, exports.console_rows(qs))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     summary = selectors.order_summary_for(user=request.user)
     return render(request, "orders/console.html", {
