@@ -11,11 +11,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from wenming.activities import selectors, services
+from wenming.activities import exports, selectors, services
 from wenming.activities.choices import ActivityKind, ActivityStatus, SignupStatus
 from wenming.activities.models import Activity, Signup, Speaker
 from wenming.activities.serializers import PublishIn
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.choices import DISPATCHER_ROLES
@@ -175,6 +176,9 @@ def venue_qr(request, pk):
 def attendance(request, pk):
     activity = _managed(request, pk)
     signups = list(selectors.signups_of(activity).select_related("activity"))
+    if request.method == "GET" and wants_xlsx(request):
+        return list_response(f"attendance-{activity.pk}", exports.attendance_title(activity),
+                             exports.ATTENDANCE_COLUMNS, signups)
     if request.method == "POST":
         lines = []
         for s in signups:

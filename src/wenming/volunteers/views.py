@@ -9,10 +9,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import InvalidInput, NotFound, TransitionRefused
+from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.models import Station
-from wenming.volunteers import selectors, services
+from wenming.volunteers import exports, selectors, services
 from wenming.volunteers.certificates import (
     DISCLOSE_OPTIONS,
     Verdict,
@@ -195,6 +196,13 @@ def org_list(request):
     orgs = selectors.org_list_for(user=request.user).order_by("status", "name")
     staff = request.user.is_superuser or services.can_review(request.user, None)
     reviewer = request.user.is_superuser or request.user.role in services.ORG_REVIEWER_ROLES
+    if wants_xlsx(request):
+        # a staff ledger: the organisations this page lists (the waiting ones to reviewers), all of them
+        if not staff:
+            raise NotFound()
+        shown = [VolunteerOrg.Status.APPROVED] + ([VolunteerOrg.Status.PENDING] if reviewer else [])
+        return list_response("volunteer-orgs", "志愿服务组织", exports.ORG_COLUMNS,
+                             exports.org_rows(orgs.filter(status__in=shown)))
     return render(request, "volunteers/org_list.html", {
         "pending": orgs.filter(status=VolunteerOrg.Status.PENDING) if reviewer else [],
         "mine": request.user.administered_orgs.all(), "reviewer": reviewer,
@@ -285,6 +293,8 @@ def people(request):
     qs = selectors.volunteer_list_for(user=request.user).select_related("node", "org").order_by("-total_hours", "id")
     if q:
         qs = qs.filter(phone_digest=digest(q)) if q.isdigit() and len(q) == 11 else qs.filter(name__contains=q)
+    if wants_xlsx(request):
+        return list_response("volunteers", "志愿者", exports.PEOPLE_COLUMNS, exports.people_rows(qs))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(v, mask_phone(v.phone), star_level(v.total_hours)) for v in page]
     pending = selectors.pending_volunteers_for(user=request.user).count()
