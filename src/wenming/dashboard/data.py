@@ -156,10 +156,10 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def station_map(node) -> dict:
-    """Stations with their open orders, and an outline of each child region: the hull of the
-    stored coordinates of its stations (the platform holds no boundary polygons)."""
+    """Stations with their open orders, open demands per place, and an outline of each child
+    region: its stored boundary, else the hull of its stations' coordinates."""
     from wenming.orders.models import Order
-    from wenming.regions.models import Node, Station
+    from wenming.regions.models import Station
 
     # counted here: a GROUP BY sends SQLite down the station index over every order
     open_by_station = collections.Counter(Order.objects.filter(**_in(node), status__in=OPEN_ORDER)
@@ -178,10 +178,25 @@ def station_map(node) -> dict:
         head = st["node__path"][len(node.path):].split("/")[0]
         if head:
             by_child.setdefault(int(head), []).append((round(float(lon), 6), round(float(lat), 6)))
-    names = dict(Node.objects.filter(pk__in=by_child).values_list("pk", "name"))
-    outlines = [{"name": names.get(pk, ""), "points": [list(p) for p in _hull(pts)]}
-                for pk, pts in sorted(by_child.items()) if len(set(pts)) >= 3]
-    return {"stations": points, "outlines": outlines, "demands": _open_demands_by_place(node)}
+    return {"stations": points, "outlines": _outlines(node, by_child), "demands": _open_demands_by_place(node)}
+
+
+def _outlines(node, stations_by_child: dict) -> list[dict]:
+    """Each child region's stored boundary (区域边界) where it has one, else the hull of its
+    stations' coordinates; `source` says which."""
+    from wenming.regions.models import Node, RegionOutline
+    from wenming.regions.outlines import exterior_rings
+
+    children = dict(Node.objects.filter(parent=node).values_list("pk", "name"))
+    stored = dict(RegionOutline.objects.filter(node_id__in=children).values_list("node_id", "geometry"))
+    out = []
+    for pk in sorted(children):
+        if pk in stored:
+            out += [{"name": children[pk], "points": ring, "source": "stored"} for ring in exterior_rings(stored[pk])]
+        elif len(set(stations_by_child.get(pk, []))) >= 3:
+            out.append({"name": children[pk], "points": [list(p) for p in _hull(stations_by_child[pk])],
+                        "source": "hull"})
+    return out
 
 
 def _open_demands_by_place(node) -> list[dict]:

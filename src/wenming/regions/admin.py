@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from wenming.core.admin_scope import ScopedAdmin
 from wenming.core.validators import mask_phone
 from wenming.regions.choices import DISPATCHER_ROLES, Role
-from wenming.regions.models import Department, Node, Station, User
+from wenming.regions.models import Department, Node, RegionOutline, Station, User
 from wenming.regions.services import node_create
 
 ADMINS = frozenset(DISPATCHER_ROLES | {Role.OFFICE_ADMIN})
@@ -39,6 +39,67 @@ class StationAdmin(ScopedAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
     raw_id_fields = ("node",)
+
+
+@admin.register(RegionOutline)
+class RegionOutlineAdmin(ScopedAdmin):
+    """Outlines are read here and replaced by importing the district's boundary file (导入边界文件),
+    which checks every feature before writing (regions/outlines.py)."""
+
+    scope_path_field = "node__path"
+    view_roles = ADMINS
+    edit_roles = frozenset({Role.CENTER_ADMIN})
+    can_add = False
+    list_display = ("node", "points", "updated_at")
+    readonly_fields = ("node", "points", "geometry", "updated_at")
+    change_list_template = "admin/regions/regionoutline/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "can_import": self.has_change_permission(request)})
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="regions_regionoutline_import")] \
+            + super().get_urls()
+
+    def import_view(self, request):
+        from django import forms
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from wenming.core.errors import InvalidInput
+        from wenming.regions.outlines import import_outlines
+
+        if not self.has_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+            raise PermissionDenied
+        districts = Node.objects.filter(kind="district")
+        if not request.user.is_superuser:
+            districts = districts.filter(pk=getattr(request.user.node, "district_id", None))
+
+        class ImportForm(forms.Form):
+            district = forms.ModelChoiceField(districts, label="区县", empty_label=None)
+            file = forms.FileField(label="边界文件（GeoJSON）", help_text="FeatureCollection，每个乡镇/村社区一个要素")
+            by = forms.ChoiceField(label="匹配方式", choices=[("code", "按区划代码"), ("name", "按名称")])
+
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                stored = import_outlines(form.cleaned_data["file"].read(), district=form.cleaned_data["district"],
+                                         by=form.cleaned_data["by"])
+            except InvalidInput as exc:
+                messages.error(request, exc.message)
+                for where, msgs in (exc.errors or {}).items():
+                    messages.error(request, f"{where}：{'；'.join(msgs)}")
+            else:
+                messages.success(request, f"已导入 {stored} 个区域边界。")
+                return redirect("admin:regions_regionoutline_changelist")
+        return TemplateResponse(request, "admin/regions/regionoutline/import.html", {
+            **self.admin_site.each_context(request), "form": form, "title": "导入区域边界",
+            "opts": self.model._meta})
 
 
 @admin.register(Department)

@@ -45,6 +45,23 @@ class Node(models.Model):
         return " / ".join(reversed(names))
 
 
+class RegionOutline(models.Model):
+    """A region's boundary (区域边界): a GeoJSON Polygon/MultiPolygon, simplified (regions/outlines.py).
+    Kept apart from Node so that the many queries reading nodes never carry it."""
+
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="outline", verbose_name="区域")
+    geometry = models.JSONField("边界（GeoJSON）")
+    points = models.PositiveIntegerField("顶点数")
+    updated_at = models.DateTimeField("导入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "区域边界"
+        verbose_name_plural = "区域边界"
+
+    def __str__(self):
+        return f"{self.node.name}（{self.points} 点）"
+
+
 class Station(models.Model):
     """The practice centre (district), an institute (town) or a station (village) on a node."""
 
