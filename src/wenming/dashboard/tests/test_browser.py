@@ -40,3 +40,44 @@ def test_department_clerk_sees_their_department(known, live_url, browser_page, s
     assert page.locator("#chart-dept-trend canvas").count() == 1
     assert page.locator(".tile").count() == 9
     browser_page.screenshot(page, name)
+
+
+def test_map_draws_the_imported_boundaries(known, live_url, browser_page):
+    """A centre admin imports the district's boundary file in the admin; the leader's map then
+    draws each town's boundary instead of its stations' hull."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from wenming.regions.models import Node, RegionOutline
+
+    w = known
+    Node.objects.filter(pk=w.town_a.pk).update(code="511902001")
+    Node.objects.filter(pk=w.town_b.pk).update(code="511902101")
+
+    def box(lon, lat, d):
+        return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d * 0.8],
+                                                    [lon + d * 0.4, lat + d], [lon, lat + d * 0.7], [lon, lat]]]}
+
+    features = [{"type": "Feature", "properties": {"code": "511902001"}, "geometry": box(106.70, 31.80, 0.08)},
+                {"type": "Feature", "properties": {"code": "511902101"}, "geometry": box(106.80, 31.82, 0.10)}]
+    path = Path(tempfile.mkdtemp()) / "bazhou.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    page = browser_page("desktop")
+    login(page, live_url, "center_admin")
+    page.goto(f"{live_url}/admin/regions/regionoutline/import/")
+    page.set_input_files("input[name=file]", str(path))
+    browser_page.screenshot(page, "admin-outline-import")
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已导入 2 个区域边界" in page.inner_text("body")
+    assert RegionOutline.objects.count() == 2
+    page = browser_page("desktop")
+    login(page, live_url, "leader")
+    page.goto(f"{live_url}/dashboard/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#chart-map canvas").count() == 1
+    data = json.loads(page.inner_text("#dash-data"))
+    assert {o["source"] for o in data["map"]["outlines"]} == {"stored"}
+    page.locator("#chart-map").scroll_into_view_if_needed()
+    browser_page.screenshot(page, "dashboard-map-outlines")

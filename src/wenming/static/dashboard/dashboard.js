@@ -83,7 +83,17 @@
                  symbolSize: function (v) { return (k === "center" ? 18 : k === "institute" ? 12 : 7) + Math.min(v[2], 20); },
                  data: pts.filter(function (p) { return p.kind === k; }).map(function (p) {
                    return { name: p.name, value: [p.lon, p.lat, p.open_orders] }; }) };
-      })).concat([{ name: "在办诉求", type: "effectScatter", z: 4, rippleEffect: { scale: 2.5 },
+      })).concat([{ type: "scatter", silent: true, z: 2, symbolSize: 0, tooltip: { show: false },
+                    // each region's name at the middle of its (first) outline
+                    label: { show: true, formatter: "{b}", color: "#7b8a97", fontSize: 11 },
+                    data: (data.map.outlines || []).filter(function (o, i, all) {
+                      return all.findIndex(function (x) { return x.name === o.name; }) === i;
+                    }).map(function (o) {
+                      var ring = o.points.slice(0, o.points.length > 3 ? -1 : undefined), lon = 0, lat = 0;
+                      ring.forEach(function (p) { lon += p[0]; lat += p[1]; });
+                      return { name: o.name, value: [lon / ring.length, lat / ring.length, 0] };
+                    }) },
+                  { name: "在办诉求", type: "effectScatter", z: 4, rippleEffect: { scale: 2.5 },
                     itemStyle: { color: "#c0392b" },
                     symbolSize: function (v) { return 5 + Math.min(v[2], 15); },
                     tooltip: { formatter: function (p) { return p.data.name + "<br>在办诉求 " + p.data.value[2]; } },
