@@ -37,12 +37,14 @@ def _parse(cls, request):
 class ActivityListCreateApi(generics.ListAPIView):
     serializer_class = ActivityOut
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, description="theory/policy/values/culture/customs/lecture")])
+    @extend_schema(parameters=[OpenApiParameter("kind", str, description="theory/policy/values/culture/customs/lecture"),
+                               OpenApiParameter("org", int, description="只列该志愿服务组织主办的活动")])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.activity_list_for(user=self.request.user, kind=self.request.query_params.get("kind") or None)
+        return selectors.activity_list_for(user=self.request.user, kind=self.request.query_params.get("kind") or None,
+                                           org_id=self.request.query_params.get("org") or None)
 
     @extend_schema(request=PublishIn, responses={201: ActivityOut})
     def post(self, request):

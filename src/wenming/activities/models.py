@@ -25,7 +25,8 @@ class Speaker(models.Model):
 
 
 class Activity(models.Model):
-    """A practice activity (文明实践活动) published by a station, institute or the centre."""
+    """A practice activity (文明实践活动) published by a station, institute or the centre, or by an
+    approved volunteer organisation at a station of its own region (`org`)."""
 
     title = models.CharField("活动名称", max_length=100)
     kind = models.CharField("活动类别", max_length=10, choices=ActivityKind.choices)
@@ -48,6 +49,9 @@ class Activity(models.Model):
     skills_wanted = models.CharField("所需技能", max_length=200, blank=True)
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_activities",
                                   verbose_name="组织者")
+    # the volunteer organisation that runs it, when one of its accounts published it (组织发布)
+    org = models.ForeignKey("volunteers.VolunteerOrg", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="activities", verbose_name="主办组织")
     status = models.CharField("状态", max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED)
     qr_secret = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

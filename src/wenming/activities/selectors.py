@@ -10,29 +10,47 @@ from wenming.activities.choices import SignupStatus
 from wenming.activities.models import Activity, Signup
 from wenming.core.errors import NotFound
 from wenming.regions.choices import DISPATCHER_ROLES, Role
-from wenming.regions.selectors import in_scope, scope_q
+from wenming.regions.models import Station
+from wenming.regions.selectors import in_scope, scope_q, station_list_for
+from wenming.volunteers.joining import administered_orgs
+from wenming.volunteers.services import administers
 
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)   # check-in opens 30 min before the start
 CHECKOUT_CLOSES_AFTER = timedelta(minutes=60)  # check-out closes 60 min after the end
 
 
+def _own_orgs_q(user) -> Q:
+    """Activities of the approved organisations the user is an account of (a subquery, so that an
+    organisation with several accounts does not repeat rows)."""
+    return Q(org_id__in=administered_orgs(user).values("pk"))
+
+
 def visibility_q(user) -> Q:
     """Staff see activities of stations in their subtree; volunteers, citizens and others see
-    every activity of their own district (the district's activity calendar)."""
+    every activity of their own district (the district's activity calendar). An organisation's
+    account always sees its organisation's activities."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
+    own = Q(organizer=user) | _own_orgs_q(user)
     if user.is_superuser or user.role in DISPATCHER_ROLES or user.role == Role.LEADER:
-        return scope_q(user, "station__node__path") | Q(organizer=user)
+        return scope_q(user, "station__node__path") | own
     if user.node_id is None:
-        return Q(organizer=user)
+        return own
     district_id = user.node.district_id or user.node_id
-    return Q(district_id=district_id) | Q(organizer=user)
+    return Q(district_id=district_id) | own
 
 
-def activity_list_for(*, user, kind: str | None = None, upcoming: bool | None = None) -> QuerySet[Activity]:
-    qs = Activity.objects.filter(visibility_q(user)).select_related("station", "speaker", "organizer")
+def activity_list_for(*, user, kind: str | None = None, upcoming: bool | None = None,
+                      org_id=None) -> QuerySet[Activity]:
+    """Activities the user sees; `org_id` keeps those one organisation runs."""
+    qs = Activity.objects.filter(visibility_q(user)).select_related("station", "speaker", "organizer", "org")
     if kind:
         qs = qs.filter(kind=kind)
+    if org_id not in (None, ""):
+        try:
+            qs = qs.filter(org_id=int(org_id))
+        except (TypeError, ValueError, OverflowError):
+            qs = qs.none()
     return qs.order_by("starts_at", "id")
 
 
@@ -56,12 +74,39 @@ def activity_get_for(*, user, activity_id) -> Activity:
 
 
 def can_manage(user, activity: Activity) -> bool:
-    """The organizer, or a station/institute/centre admin over the hosting station."""
+    """The organizer, or a station/institute/centre admin over the hosting station. An
+    organisation's activity is managed by the organisation's accounts (while it is approved and
+    they are its accounts) rather than by whoever of them published it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or activity.organizer_id == user.pk:
+    if user.is_superuser:
+        return True
+    if activity.org_id is not None:
+        if administers(user, activity.org_id):
+            return True
+    elif activity.organizer_id == user.pk:
         return True
     return user.role in DISPATCHER_ROLES and in_scope(user, activity.station.node)
+
+
+def publishing_orgs(user) -> QuerySet:
+    """Organisations the user may publish activities for: approved ones it is an account of."""
+    return administered_orgs(user).select_related("node").order_by("name", "id")
+
+
+def can_publish(user) -> bool:
+    """Staff (station/institute/centre admins) or an account of an approved organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.role in DISPATCHER_ROLES or administered_orgs(user).exists())
+
+
+def publish_stations(*, user, org=None) -> QuerySet[Station]:
+    """Where an activity may be hosted: for an organisation, the stations in its own region (its
+    node's subtree; service areas do not widen it); otherwise the stations in the user's scope."""
+    if org is not None:
+        return Station.objects.select_related("node").filter(node__path__startswith=org.node.path)
+    return station_list_for(user=user)
 
 
 def signups_of(activity: Activity) -> QuerySet[Signup]:

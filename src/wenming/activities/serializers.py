@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from wenming.activities.choices import ActivityKind
@@ -22,6 +22,8 @@ class PublishIn(serializers.Serializer):
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
     checkin_radius_m = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=10,
                                                 max_value=100000)
+    org = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                   help_text="以该志愿服务组织名义发布（仅该组织的账号）；组织账号只有一个组织时可省略")
 
 
 class ActivityOut(serializers.ModelSerializer):
@@ -29,12 +31,18 @@ class ActivityOut(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     station = serializers.CharField(source="station.name")
     speaker = serializers.SerializerMethodField()
+    org = serializers.SerializerMethodField()
 
     class Meta:
         model = Activity
         fields = ["id", "title", "kind", "kind_label", "status", "status_label", "station", "place", "starts_at",
                   "ends_at", "signup_opens_at", "signup_closes_at", "capacity", "signed_count", "skills_wanted",
-                  "speaker", "description", "checkin_radius_m"]
+                  "speaker", "description", "checkin_radius_m", "org"]
+
+    @extend_schema_field(inline_serializer("ActivityOrgRef", {"id": serializers.IntegerField(),
+                                                              "name": serializers.CharField()}, allow_null=True))
+    def get_org(self, a):
+        return {"id": a.org_id, "name": a.org.name} if a.org_id else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_speaker(self, a):

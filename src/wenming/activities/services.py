@@ -24,8 +24,7 @@ from wenming.activities.models import Activity, Signup, Speaker
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
-from wenming.regions.selectors import in_scope
-from wenming.volunteers.models import ServiceRecord, Volunteer
+from wenming.volunteers.models import ServiceRecord, Volunteer, VolunteerOrg
 from wenming.volunteers.selectors import volunteer_of
 from wenming.volunteers.services import service_hours_credit
 
@@ -49,20 +48,42 @@ class PublishInput:
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     checkin_radius_m: int | None = None
+    org: int | None = None   # publish for this organisation (its accounts only)
+
+
+def _publishing_org(actor, org_id):
+    """The organisation an activity is published for, or None for staff publishing in their own
+    name. An organisation's account that is not staff always publishes for its organisation."""
+    orgs = selectors.publishing_orgs(actor)
+    if org_id not in (None, ""):
+        try:
+            return orgs.get(pk=int(org_id))
+        except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
+            raise NotFound() from None   # not an organisation of the actor's: as if it did not exist
+    if actor.is_superuser or actor.role in DISPATCHER_ROLES:
+        return None
+    mine = list(orgs[:2])
+    if not mine:
+        raise ActionForbidden("只有实践站、所、中心管理员或志愿服务组织可以发布活动", code="not_publisher")
+    if len(mine) > 1:
+        raise InvalidInput("请选择以哪个组织的名义发布", errors={"org": ["请选择主办组织"]})
+    return mine[0]
 
 
 @transaction.atomic
 def activity_publish(*, actor, data: PublishInput) -> Activity:
-    """A station, institute or centre admin publishes an activity at a station in their scope."""
-    if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以发布活动", code="not_publisher")
+    """A station, institute or centre admin publishes an activity at a station in their scope;
+    an approved organisation's account publishes one for its organisation, at a station in the
+    organisation's own region, and the organisation is recorded as its organiser (`org`)."""
+    org = _publishing_org(actor, data.org)
     errors: dict = {}
     try:
-        station = Station.objects.select_related("node").get(pk=int(data.station))
+        station = selectors.publish_stations(user=actor, org=org).get(pk=int(data.station))
     except (Station.DoesNotExist, TypeError, ValueError, OverflowError):
         station = None
-    if station is None or not in_scope(actor, station.node):
-        errors["station"] = ["请选择您管辖范围内的阵地"]
+    if station is None:
+        errors["station"] = ([f"请选择本组织所在区域（{org.node.name}）内的阵地"] if org is not None
+                             else ["请选择您管辖范围内的阵地"])
     title = (data.title or "").strip()
     if not title or len(title) > 100:
         errors["title"] = ["活动名称不能为空且不超过100字"]
@@ -99,7 +120,7 @@ def activity_publish(*, actor, data: PublishInput) -> Activity:
         district_id=station.node.district_id or station.node_id, place=place, latitude=data.latitude,
         longitude=data.longitude, checkin_radius_m=data.checkin_radius_m, starts_at=data.starts_at,
         ends_at=data.ends_at, signup_opens_at=data.signup_opens_at, signup_closes_at=data.signup_closes_at,
-        capacity=int(data.capacity), skills_wanted=data.skills_wanted or "", organizer=actor,
+        capacity=int(data.capacity), skills_wanted=data.skills_wanted or "", organizer=actor, org=org,
         qr_secret=secrets.token_hex(16))
 
 

@@ -20,7 +20,6 @@ from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.choices import DISPATCHER_ROLES
-from wenming.regions.selectors import station_list_for
 from wenming.volunteers.selectors import volunteer_of
 
 
@@ -37,7 +36,7 @@ def calendar(request):
     if volunteer:
         mine = set(Signup.objects.filter(volunteer=volunteer, status=SignupStatus.SIGNED,
                                          activity__in=activities).values_list("activity_id", flat=True))
-    can_publish = request.user.is_superuser or request.user.role in DISPATCHER_ROLES
+    can_publish = selectors.can_publish(request.user)
     return render(request, "activities/calendar.html", {
         "activities": activities, "kinds": ActivityKind.choices, "kind": kind, "show": show, "mine": mine,
         "can_publish": can_publish,
@@ -96,7 +95,7 @@ def month(request):
         "weeks": weeks, "picked": picked, "picked_items": by_day.get(picked, []), "year": year, "month": month_no, "total": len(activities),
         "m": f"{year}-{month_no:02d}", "prev_m": prev_m, "next_m": next_m, "this_m": f"{today.year}-{today.month:02d}",
         "kinds": ActivityKind.choices, "kind": kind, "mine": mine, "weekdays": "一二三四五六日",
-        "can_publish": request.user.is_superuser or request.user.role in DISPATCHER_ROLES,
+        "can_publish": selectors.can_publish(request.user),
     })
 
 
@@ -195,11 +194,22 @@ def attendance(request, pk):
 
 @login_required
 def publish(request):
-    if not (request.user.is_superuser or request.user.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以发布活动")
+    """The publish form, for staff and for the accounts of approved organisations. `?org=` (or the
+    form's `org`) publishes for that organisation: its stations only, and it is recorded as organiser."""
+    if not selectors.can_publish(request.user):
+        raise ActionForbidden("只有实践站、所、中心管理员或志愿服务组织可以发布活动")
+    orgs = list(selectors.publishing_orgs(request.user))
+    staff = request.user.is_superuser or request.user.role in DISPATCHER_ROLES
+    raw_org = (request.POST.get("org") if request.method == "POST" else request.GET.get("org")) or ""
+    org = next((o for o in orgs if str(o.pk) == raw_org), None)
+    if raw_org and org is None:
+        raise NotFound()
+    if org is None and not staff:
+        org = orgs[0]   # an organisation's account publishes for an organisation; the select switches
     errors, data = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
         raw = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v != ""}
+        raw["org"] = org.pk if org is not None else None
         parsed = PublishIn(data=raw)
         try:
             parsed.is_valid(raise_exception=True)
@@ -215,8 +225,8 @@ def publish(request):
                 "starts_at": now + timedelta(days=3), "ends_at": now + timedelta(days=3, hours=2)}
     return render(request, "activities/publish.html", {
         "data": data, "errors": errors, "kinds": ActivityKind.choices, "defaults": defaults,
-        "stations": station_list_for(user=request.user).select_related("node").order_by("node__path"),
-        "speakers": Speaker.objects.all()[:200],
+        "stations": selectors.publish_stations(user=request.user, org=org).order_by("node__path"),
+        "speakers": Speaker.objects.all()[:200], "org": org, "orgs": orgs, "staff": staff,
     })
 
 

@@ -8,6 +8,7 @@ from wenming.volunteers import services
 from wenming.volunteers.models import (
     Certificate,
     JoinRequest,
+    OrgProfileChange,
     ServiceCategory,
     ServiceRecord,
     Team,
@@ -25,6 +26,23 @@ class ServiceCategoryAdmin(ScopedAdmin):
     list_display = ("name", "sort")
 
 
+class OrgProfileChangeInline(admin.TabularInline):
+    """The organisation's own profile edits (append-only, written by joining.org_profile_update)."""
+
+    model = OrgProfileChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor", "changes")
+    readonly_fields = fields
+    ordering = ("-at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(VolunteerOrg)
 class VolunteerOrgAdmin(ScopedAdmin):
     scope_path_field = "node__path"
@@ -39,6 +57,7 @@ class VolunteerOrgAdmin(ScopedAdmin):
     # review goes through the organisations page (services.org_review), not a field edit
     readonly_fields = ("status", "applicant", "reviewed_by", "reviewed_at", "review_note")
     exclude = ("contact_phone",)
+    inlines = (OrgProfileChangeInline,)
 
 
 @admin.register(Team)

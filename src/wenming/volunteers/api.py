@@ -17,6 +17,7 @@ from wenming.volunteers.certificates import (
     certificate_revoke,
     certificate_verify,
 )
+from wenming.volunteers.joining import org_profile_update
 from wenming.volunteers.models import Certificate, ServiceRecord, Team, Volunteer, VolunteerOrg
 from wenming.volunteers.selectors import star_level, team_get_for
 
@@ -346,10 +347,41 @@ class OrgListCreateApi(APIView):
         return Response(OrgOut(org).data, status=201)
 
 
+class OrgProfileIn(serializers.Serializer):
+    """What an organisation edits itself; a field left out stays as it is."""
+
+    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    categories = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50,
+                                       help_text="服务类别编号；给出即整体替换")
+
+    REVIEWED = ("name", "credit_code", "node", "service_areas", "status")
+
+    def validate(self, attrs):
+        fixed = [k for k in self.REVIEWED if k in self.initial_data]
+        if fixed:
+            raise serializers.ValidationError(
+                {k: ["名称、统一社会信用代码、所属区域、服务区域和审核状态以审核为准，不能自行修改"] for k in fixed})
+        return attrs
+
+
 class OrgDetailApi(APIView):
     @extend_schema(responses=OrgDetailOut)
     def get(self, request, pk):
         return Response(OrgDetailOut(selectors.org_get_for(user=request.user, org_id=pk)).data)
+
+    @extend_schema(request=OrgProfileIn, responses=OrgDetailOut)
+    def patch(self, request, pk):
+        """The organisation's own account (or an admin over it) edits its profile: contact, phone,
+        introduction, service categories. Name, credit code, node and service areas stay as reviewed."""
+        s = OrgProfileIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        org = org_profile_update(actor=request.user, org_id=pk, contact_name=d.get("contact_name"),
+                                 contact_phone=d.get("contact_phone"), description=d.get("description"),
+                                 category_ids=d.get("categories"))
+        return Response(OrgDetailOut(org).data)
 
 
 class OrgReviewApi(APIView):

@@ -10,11 +10,13 @@ pending ──approve──▶ approved   (team: joins; organisation: joins, or 
         ──withdraw─▶ withdrawn  (the volunteer, while pending)
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.validators import mask_phone, validate_phone
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
 from wenming.regions.selectors import in_scope, scope_q
@@ -22,6 +24,7 @@ from wenming.volunteers import notices
 from wenming.volunteers.models import (
     JoinRequest,
     Membership,
+    OrgProfileChange,
     ServiceCategory,
     Team,
     Volunteer,
@@ -311,6 +314,79 @@ def org_team_create(*, actor, org_id, name: str, station_id, category_ids=(), le
         member = Volunteer.objects.get(user=leader)
         team_join(volunteer=member, team=team, note="组建队伍，任队长")
     return team
+
+
+# --- organisation accounts: the organisation's own profile -------------------------------------------
+
+CONTACT_NAME_MAX = 40
+DESCRIPTION_MAX = 1000
+
+
+@transaction.atomic
+def org_profile_update(*, actor, org_id, contact_name=None, contact_phone=None, description=None,
+                       category_ids=None) -> VolunteerOrg:
+    """The organisation's account (or an admin over it) edits what the organisation itself owns:
+    contact person and phone, introduction (简介) and service categories.
+
+    The name, the credit code, the node and the service areas were reviewed and stay as they
+    are (the service areas decide where it may set up teams). `None` leaves a field unchanged
+    (the API's PATCH). Everything is checked before anything is written; an edit that changes
+    something leaves one `OrgProfileChange` row with the old and new values.
+    """
+    org = org_for_manager(user=actor, org_id=org_id)
+    org = VolunteerOrg.objects.select_for_update().get(pk=org.pk)
+    errors: dict = {}
+    new: dict = {}
+    if contact_name is not None:
+        value = str(contact_name).strip()
+        if not value or len(value) > CONTACT_NAME_MAX:
+            errors["contact_name"] = [f"请填写联系人（不超过{CONTACT_NAME_MAX}字）"]
+        new["contact_name"] = value
+    if contact_phone is not None:
+        try:
+            new["contact_phone"] = validate_phone(str(contact_phone))
+        except ValidationError as exc:
+            errors["contact_phone"] = exc.messages
+    if description is not None:
+        # a browser's textarea sends CRLF: count a line break as one character, as the reader sees it
+        value = str(description).replace("\r\n", "\n").strip()
+        if len(value) > DESCRIPTION_MAX:
+            errors["description"] = [f"简介不超过{DESCRIPTION_MAX}字（现有{len(value)}字）"]
+        new["description"] = value
+    categories = None
+    if category_ids is not None:
+        try:
+            ids = {int(c) for c in category_ids}
+        except (TypeError, ValueError):
+            ids = {-1}
+        categories = list(ServiceCategory.objects.filter(pk__in=ids).order_by("sort", "name"))
+        if len(categories) != len(ids):
+            errors["categories"] = ["服务类别无效"]
+    if errors:
+        raise InvalidInput("组织资料有误", errors=errors)
+    changes: dict = {}
+    for name, value in new.items():
+        old = getattr(org, name)
+        if old != value:
+            changes[name] = [mask_phone(old), mask_phone(value)] if name == "contact_phone" else [old, value]
+            setattr(org, name, value)
+    if categories is not None:
+        old_names = [c.name for c in org.categories.order_by("sort", "name")]
+        new_names = [c.name for c in categories]
+        if old_names != new_names:
+            changes["categories"] = [old_names, new_names]
+            org.categories.set(categories)
+    if not changes:
+        return org
+    scalar = [name for name in changes if name != "categories"]
+    if scalar:
+        org.save(update_fields=scalar)
+    OrgProfileChange.objects.create(org=org, actor=actor, at=timezone.now(), changes=changes)
+    return org
+
+
+def org_profile_changes(org: VolunteerOrg) -> QuerySet[OrgProfileChange]:
+    return org.profile_changes.select_related("actor").order_by("-at", "-id")
 
 
 def membership_history(volunteer: Volunteer) -> QuerySet[Membership]:

@@ -69,6 +69,34 @@ class VolunteerOrg(models.Model):
         return self.name
 
 
+class OrgProfileChange(models.Model):
+    """One edit of an organisation's own profile (组织资料修改): who, when, and each changed field's
+    old and new value. Append-only; phones are kept masked, as the pages show them."""
+
+    org = models.ForeignKey(VolunteerOrg, on_delete=models.PROTECT, related_name="profile_changes",
+                            verbose_name="组织")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="修改人")
+    at = models.DateTimeField("修改时间")
+    # {"field": [old, new]}; categories as lists of names
+    changes = models.JSONField("修改内容")
+
+    class Meta:
+        verbose_name = "组织资料修改记录"
+        verbose_name_plural = "组织资料修改记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.org} {self.at:%Y-%m-%d %H:%M}"
+
+    LABELS = {"contact_name": "联系人", "contact_phone": "联系电话", "description": "简介", "categories": "服务类别"}
+
+    @property
+    def changed_labels(self) -> str:
+        """“联系人、简介”: in a fixed order (PostgreSQL's jsonb does not keep the keys' order)."""
+        return "、".join(label for key, label in self.LABELS.items() if key in self.changes)
+
+
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 TIME_SLOTS = {"morning": "上午", "afternoon": "下午", "evening": "晚上"}
 

@@ -1,16 +1,17 @@
 """Pages for joining teams and organisations, deciding requests, and an organisation's own account."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from wenming.core.errors import NotFound
-from wenming.core.pages import run_service
+from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.pages import form_errors, run_service
 from wenming.core.validators import mask_phone
 from wenming.volunteers import joining, selectors
-from wenming.volunteers.models import JoinRequest, ServiceCategory
+from wenming.volunteers.models import JoinRequest, ServiceCategory, VolunteerOrg
 
 
 @login_required
@@ -75,10 +76,15 @@ def requests_inbox(request):
     return render(request, "volunteers/requests.html", {"pending": pending[:200], "count": pending.count()})
 
 
+PROFILE_FIELDS = ("contact_name", "contact_phone", "description")
+
+
 @login_required
 def org_manage(request, pk):
-    """An organisation's own page for its accounts (and admins over it): members, teams, requests."""
+    """An organisation's own page for its accounts (and admins over it): profile, activities,
+    members, teams, requests."""
     org = joining.org_for_manager(user=request.user, org_id=pk)
+    profile_errors, profile_data = {}, None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "remove":
@@ -90,18 +96,43 @@ def org_manage(request, pk):
                         name=request.POST.get("name", ""), station_id=request.POST.get("station"),
                         category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
                         leader_volunteer_id=request.POST.get("leader") or None, success="队伍已建立")
+        elif action == "profile":
+            # field errors are shown beside the fields, with what was typed kept
+            category_ids = request.POST.getlist("categories")
+            try:
+                joining.org_profile_update(actor=request.user, org_id=org.pk, category_ids=category_ids,
+                                           **{f: request.POST.get(f, "") for f in PROFILE_FIELDS})
+            except InvalidInput as exc:
+                profile_errors = form_errors(exc.errors)
+                profile_data = {f: request.POST.get(f, "") for f in PROFILE_FIELDS}
+                profile_data["categories"] = {int(c) for c in category_ids if c.isdigit()}
+            else:
+                messages.success(request, "组织资料已保存")
+                return redirect(f"{reverse('volunteers:org-manage', args=[org.pk])}#profile")
         else:
             raise NotFound()
-        return redirect("volunteers:org-manage", pk=org.pk)
+        if not profile_errors:
+            return redirect("volunteers:org-manage", pk=org.pk)
+        org.refresh_from_db()
     members = joining.org_members(org)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     rows = [(v, mask_phone(v.phone), selectors.star_level(v.total_hours)) for v in page]
     pending = joining.join_requests_to_decide(user=request.user).filter(
         org=org) | joining.join_requests_to_decide(user=request.user).filter(team__org=org)
+    if profile_data is None:
+        profile_data = {f: getattr(org, f) for f in PROFILE_FIELDS}
+        profile_data["categories"] = set(org.categories.values_list("pk", flat=True))
+    # the organisation's activities, read through the reverse relation (the volunteers app imports
+    # nothing from activities); ordered latest first
+    activities = org.activities.select_related("station").order_by("-starts_at", "-id")
     return render(request, "volunteers/org_manage.html", {
         "org": org, "page": page, "rows": rows, "member_count": members.count(),
         "teams": org.teams.select_related("station", "leader").prefetch_related("categories"),
         "pending": pending.order_by("created_at", "id")[:100],
         "stations": joining.org_team_stations(org)[:300], "categories": ServiceCategory.objects.all(),
         "leaders": members.filter(user__isnull=False)[:300],
+        "profile": profile_data, "profile_errors": profile_errors, "profile_open": bool(profile_errors),
+        "changes": joining.org_profile_changes(org)[:5],
+        "activities": activities[:20], "activity_count": activities.count(),
+        "can_publish": org.status == VolunteerOrg.Status.APPROVED and org.admins.filter(pk=request.user.pk).exists(),
     })
