@@ -96,7 +96,8 @@ class DemandListCreateApi(generics.ListAPIView):
             demand = services.demand_record_merged(actor=request.user, data=record, into_id=merge_into)
             return _demand_response(request, demand, status=201)
         try:
-            demand = services.demand_record(actor=request.user, data=record, warn_duplicates=not force)
+            demand = services.demand_record(actor=request.user, data=record, warn_duplicates=not force,
+                                             record_anyway=force)
         except services.DuplicatesFound as found:
             return Response({
                 "detail": "已有同一地点、同一类别的在办诉求，请确认是否重复", "code": "possible_duplicates",

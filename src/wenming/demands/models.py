@@ -153,6 +153,9 @@ class Demand(models.Model):
     suggested_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
                                              related_name="+", verbose_name="建议承办部门")
     suggestion_reason = models.CharField("建议理由", max_length=200, blank=True)
+    # the person was shown open demands of the same category and place and chose "仍登记为新诉求":
+    # the whistle board keeps marking it 疑似重复 while it still has a candidate to merge into
+    recorded_anyway = models.BooleanField("疑似重复仍登记", default=False)
 
     status = models.CharField("状态", max_length=10, choices=DemandStatus.choices, default=DemandStatus.RECEIVED)
     version = models.PositiveIntegerField(default=0, editable=False)

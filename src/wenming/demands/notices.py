@@ -7,13 +7,20 @@
   approvers of the level above (the nearest ones: the town's institute admins, else the
   centre's and the office's).
 
+- the citizen who reported a demand that was merged into another (a duplicate) when that other
+  demand closes, or when their report is merged into one already closed: the outcome is theirs
+  too, and the link opens their own report.
+
 Keys name the record that caused the notice (assignment, urge, request), so a job that runs
 twice or a retried request adds nothing, while a second urge or a new request is news again.
+A merged report's notice is keyed by the report and how many times its target has closed, so
+only a new close is news again.
 """
 
 from django.utils import timezone
 
 from wenming.core.notices import notify
+from wenming.demands.choices import DemandStatus
 from wenming.demands.models import Assignment, Demand, ExtensionRequest, ReturnRequest, Urge
 from wenming.demands.permissions import EXTENSION_APPROVER_ROLES
 from wenming.regions.choices import Role
@@ -96,3 +103,28 @@ def extension_decided(demand: Demand, req: ExtensionRequest) -> None:
         title = "延期未获批准"
     notify(clerks(req.assignment.department_id), key=f"demands:extension-decided:{req.pk}", link=_link(demand),
            title=title, body=_with(demand, "意见", req.decision_note))
+
+
+def close_count(demand: Demand) -> int:
+    """How many times the demand has entered `closed` (its audit trail): 1 after its first close."""
+    return (demand.events.filter(to_status=DemandStatus.CLOSED)
+            .exclude(from_status=DemandStatus.CLOSED).count())
+
+
+def merged_target_closed(target: Demand) -> int:
+    """Tell each citizen whose report was merged into `target` that it has closed, with the outcome;
+    the link is their own report (which shares the outcome). Idempotent per report and close."""
+    n = close_count(target)
+    if target.status != DemandStatus.CLOSED or n == 0:
+        return 0
+    outcome = target.satisfaction.name if target.satisfaction_id else ""
+    verdict = "已解决" if target.resolved else "未解决" if target.resolved is False else ""
+    result = f"回访：{outcome}" if outcome else ""
+    sent = 0
+    for dup in (target.duplicates.filter(status=DemandStatus.MERGED, reporter__isnull=False)
+                .select_related("reporter", "category__parent")):
+        body = f"{dup.number} · {dup.category} · {dup.address}｜与 {target.number} 合并办理"
+        sent += notify([dup.reporter], key=f"demands:merged-closed:{dup.pk}:{n}", link=_link(dup),
+                       title=f"您反映的问题已办结{f'（{verdict}）' if verdict else ''}，点击查看办理结果",
+                       body=f"{body}；{result}" if result else body)
+    return sent

@@ -94,9 +94,30 @@ def inbox_for(*, user) -> QuerySet[Assignment]:
 
 
 def whistle_board_for(*, user) -> QuerySet[Demand]:
-    """The dispatcher's board: demands waiting to be accepted or sent, overdue first."""
-    return (demand_list_for(user=user).filter(status__in=[DemandStatus.RECEIVED, DemandStatus.ACCEPTED])
-            .order_by("collected_at", "id"))
+    """The dispatcher's board: demands waiting to be accepted or sent, oldest first. Each row carries
+    `maybe_duplicate` (the 疑似重复 badge), computed in the same query (`with_duplicate_flag`)."""
+    return with_duplicate_flag(
+        demand_list_for(user=user).filter(status__in=[DemandStatus.RECEIVED, DemandStatus.ACCEPTED])
+        .order_by("collected_at", "id"))
+
+
+def with_duplicate_flag(qs: QuerySet[Demand]) -> QuerySet[Demand]:
+    """Annotate `maybe_duplicate`: another demand of the same category and place (node), recorded
+    within `duplicate_days` either side, that the demand page offers to merge into (not rejected,
+    not merged) and that is either still open, or was among the candidates the person was shown
+    and recorded anyway (`recorded_anyway`). Closed demands alone do not mark an unwarned one: a
+    problem that comes back after it was closed is a new demand. One EXISTS per row inside the
+    list's own query (index category, node, collected_at), so the board costs no extra queries."""
+    from django.db.models import BooleanField, Case, Exists, OuterRef, When
+
+    window = dt.timedelta(days=DemandConfig.current().duplicate_days)
+    others = (Demand.objects.filter(category_id=OuterRef("category_id"), node_id=OuterRef("node_id"),
+                                    collected_at__gte=OuterRef("collected_at") - window,
+                                    collected_at__lte=OuterRef("collected_at") + window)
+              .exclude(pk=OuterRef("pk")).exclude(status__in=[DemandStatus.MERGED, DemandStatus.REJECTED]))
+    return qs.annotate(maybe_duplicate=Case(
+        When(recorded_anyway=True, then=Exists(others)),
+        default=Exists(others.filter(status__in=list(OPEN_STATUSES))), output_field=BooleanField()))
 
 
 def overdue_for(*, user) -> QuerySet[Demand]:

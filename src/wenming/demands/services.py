@@ -297,19 +297,24 @@ def _clean_record(actor, data: RecordInput, *, with_photos: bool = True) -> dict
 
 
 @transaction.atomic
-def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool = False) -> Demand:
+def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool = False,
+                  record_anyway: bool = False) -> Demand:
     """Record a demand from any channel (登记). Citizens report their own; cadres record visits.
 
     With `warn_duplicates`, open demands of the same category and place within the configured
-    days stop the recording (`DuplicatesFound`) so that the person can decide first."""
+    days stop the recording (`DuplicatesFound`) so that the person can decide first. With
+    `record_anyway` the person has seen them and chose "仍登记为新诉求": if there are any, the
+    demand is marked (`recorded_anyway`, and the candidates in its record event) so that the
+    whistle board shows it as 疑似重复 to the dispatcher."""
     c = _clean_record(actor, data)
     category, household, description, address = c["category"], c["household"], c["description"], c["address"]
     contact_name, phone, hotline_ref, node, photos = (c["contact_name"], c["phone"], c["hotline_ref"], c["node"],
                                                       c["photos"])
     now = now or timezone.now()
-    if warn_duplicates:
+    candidates = []
+    if warn_duplicates or record_anyway:
         candidates = list(similar_open(category=category, node=node, now=now)[:5])
-        if candidates:
+        if candidates and warn_duplicates:
             raise DuplicatesFound(candidates)
     if actor.role == Role.CITIZEN:
         contact_name = contact_name or actor.display_name
@@ -327,13 +332,18 @@ def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool =
         contact_name=contact_name, contact_phone=phone,
         reporter=actor if actor.role == Role.CITIZEN else None, recorded_by=actor, household=household,
         visit=visit, hotline_ref=hotline_ref, suggested_department=suggested,
-        suggestion_reason=suggestion_reason[:200], status=S.RECEIVED, collected_at=now)
+        suggestion_reason=suggestion_reason[:200], recorded_anyway=bool(candidates), status=S.RECEIVED,
+        collected_at=now)
     demand.number = f"SQ{timezone.localtime(now):%Y%m%d}{demand.pk:06d}"
     demand.save(update_fields=["number"])
     for content in photos:
         DemandPhoto.objects.create(demand=demand, image=content, uploaded_by=actor, uploaded_at=now)
+    record_data, note = {"channel": data.channel}, ""
+    if candidates:
+        record_data["record_anyway"] = [c.pk for c in candidates]
+        note = f"疑似重复（{'、'.join(c.number for c in candidates)}），仍登记为新诉求"
     _event(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
-           data={"channel": data.channel})
+           note=note, data=record_data)
     return demand
 
 
@@ -430,8 +440,10 @@ def demand_merge(*, demand_id, actor, into_id, now=None) -> Demand:
     fields = _merge_fields(target)
     demand = _move(demand, action="merge", actor=actor, kind=EventKind.MERGE, note=f"合并至 {target.number}",
                    fields=fields, data={"into": target.pk}, now=now)
-    # anything merged into this one follows it to the new target
-    Demand.objects.filter(merged_into=demand).update(merged_into=target)
+    # anything merged into this one follows it to the new target, and shares its outcome if it has one
+    Demand.objects.filter(merged_into=demand).update(**fields)
+    if target.status == S.CLOSED:  # merged into a demand already closed: its reporters learn the outcome now
+        notices.merged_target_closed(target)
     return demand
 
 
@@ -574,8 +586,9 @@ def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -
                    fields={"callback_at": now, "satisfaction": chosen, "resolved": chosen.counts_resolved,
                            "is_overdue": False},
                    data={"level": chosen.code}, now=now)
-    # merged duplicates share the outcome
+    # merged duplicates share the outcome, and the citizens who reported them hear of it
     Demand.objects.filter(merged_into=demand).update(**_outcome_fields(demand))
+    notices.merged_target_closed(demand)
     return demand
 
 

@@ -55,7 +55,8 @@ def _record_from_post(request, *, channel, household=None, visit=None):
     record = services.RecordInput(**data)
     if merge_into is not None:
         return services.demand_record_merged(actor=request.user, data=record, into_id=merge_into)
-    return services.demand_record(actor=request.user, data=record, warn_duplicates=not force)
+    return services.demand_record(actor=request.user, data=record, warn_duplicates=not force,
+                                      record_anyway=force)
 
 
 def _duplicates_context(request, found) -> dict:
@@ -177,6 +178,9 @@ def detail(request, pk):
         # the reports merged into this one (their reporters' own records), for those who handle it
         "merged_here": list(d.duplicates.order_by("collected_at")[:20])
         if permissions.is_dispatcher(request.user) or mine is not None else [],
+        # a report merged by a dispatcher: its citizen may not see the target, so no dead link to it
+        "merged_into_visible": bool(d.merged_into_id) and selectors.demand_list_for(user=request.user).filter(
+            pk=d.merged_into_id).exists(),
     }
     from wenming.demands.models import ExtensionRequest, ReturnRequest
 

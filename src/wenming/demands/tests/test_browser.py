@@ -92,3 +92,53 @@ def test_cadre_to_callback_changes_the_ranking(dw, live_url, browser_page):
     assert "区公安局交警大队" in rows.nth(0).inner_text() and "100" in rows.nth(0).inner_text()
     assert "区综合行政执法局" in leader.locator("table.ranking").inner_text()
     browser_page.screenshot(leader, "6-rankings-desktop")
+
+
+def test_badge_on_the_board_leads_to_the_merge_and_the_citizen_hears_of_the_close(dw, walk, live_url,
+                                                                                  browser_page):
+    """A citizen records anyway although a neighbour reported the same; the board marks both 疑似重复;
+    the dispatcher follows the badge and merges; when the first closes, the citizen is told."""
+    from wenming.demands import services
+
+    w = dw
+    first = walk.record(by=w.citizen, description="小区南门有人占道摆摊卖菜，早上堵住出口")
+    walk.record(by=w.cadre, category=w.cat_parking, description="楼下车辆乱停")
+    phone = browser_page("phone")
+    login(phone, live_url, "citizen_b")
+    phone.goto(f"{live_url}/demands/report/")
+    phone.select_option("select[name=category]", str(w.cat_stall.pk))
+    phone.select_option("select[name=node]", str(w.village_a.pk))
+    phone.fill("textarea[name=description]", "南门又有人摆摊")
+    phone.fill("input[name=address]", "龙舌坝社区南门")
+    phone.click("button:has-text('提交')")
+    phone.wait_for_selector("text=仍登记为新诉求")
+    phone.click("button:has-text('仍登记为新诉求')")
+    phone.wait_for_selector("text=已提交")
+    mine = Demand.objects.get(reporter=w.citizen_b)
+    assert mine.recorded_anyway
+
+    for size in ("phone", "desktop"):
+        admin = browser_page(size)
+        login(admin, live_url, "station_admin")
+        admin.goto(f"{live_url}/demands/board/")
+        browser_page.screenshot(admin, f"dup-board-{size}")
+        assert admin.locator(".b-dup:visible").count() == 2
+    admin.click(f"a.b-dup[href='/demands/{mine.pk}/#duplicates']")
+    admin.wait_for_selector("#duplicates")
+    browser_page.screenshot(admin, "dup-detail-desktop")
+    admin.click("#duplicates button:has-text('合并到此单')")
+    admin.wait_for_selector("text=已合并")
+    mine.refresh_from_db()
+    assert mine.status == "merged" and mine.merged_into_id == first.pk
+
+    d = services.demand_accept(demand_id=first.pk, actor=w.station_admin)
+    services.demand_assign(demand_id=d.pk, actor=w.station_admin, departments=[w.dept.pk])
+    services.demand_sign(demand_id=d.pk, actor=w.dept_handler)
+    services.demand_reply(demand_id=d.pk, actor=w.dept_handler, reply="已劝离摊贩，南门出口恢复通行")
+    services.demand_callback(demand_id=d.pk, actor=w.station_admin, level="satisfied")
+    phone.goto(f"{live_url}/notices/")
+    browser_page.screenshot(phone, "dup-citizen-notice-phone")
+    phone.click("text=您反映的问题已办结")
+    phone.wait_for_selector("text=南门出口恢复通行")
+    assert f"/demands/{mine.pk}/" in phone.url
+    browser_page.screenshot(phone, "dup-citizen-merged-report-phone")
