@@ -188,6 +188,43 @@ class MaterialFile(models.Model):
         ordering = ["id"]
 
 
+class MaterialContribution(models.Model):
+    """A cooperating unit's contribution (配合材料) to the lead unit's task: append-only; the
+    contributing unit may withdraw it (withdrawn_at) while the task is still open."""
+
+    task = models.ForeignKey(MaterialTask, on_delete=models.PROTECT, related_name="contributions",
+                             verbose_name="资料任务")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="contributions", verbose_name="配合单位")
+    text = models.TextField("配合材料说明")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name="提交人")
+    created_at = models.DateTimeField("提交时间")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="撤回人")
+
+    class Meta:
+        verbose_name = "配合材料"
+        verbose_name_plural = "配合材料"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.unit} → {self.task}"
+
+
+class ContributionFile(models.Model):
+    contribution = models.ForeignKey(MaterialContribution, on_delete=models.PROTECT, related_name="files",
+                                     verbose_name="配合材料")
+    kind = models.CharField("类型", max_length=10, choices=FileKind.choices)
+    file = models.FileField("文件", upload_to="assessment/contributions/%Y/%m/")
+    name = models.CharField("原文件名", max_length=200)
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "配合材料附件"
+        verbose_name_plural = "配合材料附件"
+        ordering = ["id"]
+
+
 class Event(models.Model):
     """Append-only audit trail of every change in this app (task, card, problem, …)."""
 
@@ -213,7 +250,8 @@ class Event(models.Model):
               "appeal": "申诉", "uphold": "维持原处理", "revoke": "撤销", "report": "报告整改", "close": "复查通过（销号）",
               "reopen": "复查未通过", "escalate": "逾期升级", "import": "导入", "matrix": "导入责任分解",
               "update": "修改", "contact": "设置联络人", "withdraw": "撤回", "reissue": "重新发牌",
-              "keep": "复核维持", "plan": "安排督查", "check": "点位已查"}
+              "keep": "复核维持", "plan": "安排督查", "check": "点位已查",
+              "contribute": "配合材料", "contrib_withdraw": "撤回配合材料"}
 
     @property
     def action_label(self) -> str:

@@ -3,6 +3,8 @@
 - a unit's contacts (联络员): the month's tasks, a returned filing, a rectification order (new or
   reopened); with the unit's responsible person (责任人) as well: a card issued or withdrawn, an
   appeal decided, a rectification overdue (each escalation level is news again);
+- a cooperating unit's contacts (配合单位): each lead task of the month it contributes to;
+- the lead unit's contacts: each contribution (配合材料) a cooperating unit adds to its task;
 - reviewers (the office admins above the unit): a filing that arrives;
 - the office admins: an appeal lodged;
 - the inspector who found a problem: the unit's report of the fix, to re-check.
@@ -17,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wenming.assessment.choices import UnitKind
-from wenming.assessment.models import Card, MaterialTask, Problem, Unit
+from wenming.assessment.models import Card, MaterialContribution, MaterialTask, Problem, Unit
 from wenming.core.notices import notify
 from wenming.regions.choices import Role
 from wenming.regions.models import Node, User
@@ -73,6 +75,29 @@ def tasks_arranged(unit: Unit, period: str, count: int, due_at) -> int:
         link="/assessment/tasks/",
         title=f"{_month(period)}网报资料任务已下达（{count} 项）",
         body=f"{unit.name}：请于 {_day(due_at)} 前完成申报",
+    )
+
+
+def cooperation_arranged(unit: Unit, task: MaterialTask) -> int:
+    """月初安排 for a cooperating unit: one notice per lead task, reaching the unit's people as
+    the lead's own notice reaches the lead's people; linking to the lead's task."""
+    return notify(
+        unit_people(unit),
+        key=f"assessment:cooperate:{task.pk}:{unit.pk}",
+        link=_task_link(task),
+        title=f"{_month(task.period)}配合任务：{task.indicator.code} {task.indicator.name}",
+        body=f"{unit.name}：请在 {_day(task.due_at)} 前向牵头单位{task.unit.name}提供配合材料",
+    )
+
+
+def contribution_arrived(contribution: MaterialContribution) -> int:
+    task = contribution.task
+    return notify(
+        unit_people(task.unit),
+        key=f"assessment:contribution:{contribution.pk}",
+        link=_task_link(task),
+        title=f"配合单位已提供材料：{contribution.unit.name}",
+        body=f"{task.indicator.code} {task.indicator.name}（{task.period}）：{contribution.text[:200]}",
     )
 
 

@@ -17,6 +17,7 @@ from wenming.assessment.models import (
     Indicator,
     IndicatorSystem,
     InspectionRound,
+    MaterialContribution,
     MaterialTask,
     Measure,
     Nominee,
@@ -162,6 +163,47 @@ def task_list_for(*, user, period: str | None = None, status: str | None = None,
 
 def task_get_for(*, user, task_id) -> MaterialTask:
     return _get(task_list_for(user=user), task_id)
+
+
+def cooperating_task_list_for(*, user, period: str | None = None, status: str | None = None) -> QuerySet[MaterialTask]:
+    """配合任务: the lead units' tasks whose responsibility lists one of the viewer's units as
+    cooperating (read through the matrix as it stands now)."""
+    ids = list(units_of(user).values_list("pk", flat=True))
+    if not ids:
+        return MaterialTask.objects.none()
+    qs = MaterialTask.objects.filter(
+        pk__in=MaterialTask.objects.filter(indicator__responsibility__cooperating_units__in=ids).values("pk"))
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    return qs.select_related("unit", "indicator__parent__parent")
+
+
+def task_view_for(*, user, task_id) -> MaterialTask:
+    """A task to look at: one in the viewer's scope, or one their unit cooperates on (read-only)."""
+    try:
+        return task_get_for(user=user, task_id=task_id)
+    except NotFound:
+        return _get(cooperating_task_list_for(user=user), task_id)
+
+
+def cooperating_units_on(*, user, task: MaterialTask) -> QuerySet[Unit]:
+    """The viewer's units that cooperate on the task (usually none or one)."""
+    return units_of(user).filter(cooperating__indicator_id=task.indicator_id).order_by("pk")
+
+
+def contribution_list_for(*, task: MaterialTask) -> QuerySet[MaterialContribution]:
+    """A task's contributions in force (withdrawn ones stay in the task's 办理记录 only)."""
+    return (task.contributions.filter(withdrawn_at__isnull=True).select_related("unit", "author")
+            .prefetch_related("files").order_by("created_at", "id"))
+
+
+def contribution_get_for(*, user, contribution_id) -> MaterialContribution:
+    """A contribution on a task the user may look at."""
+    c = _get(MaterialContribution.objects.select_related("task", "unit"), contribution_id)
+    task_view_for(user=user, task_id=c.task_id)
+    return c
 
 
 def review_queue_for(*, user) -> QuerySet[MaterialTask]:

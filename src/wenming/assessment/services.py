@@ -24,8 +24,10 @@ from wenming.assessment.choices import (
 )
 from wenming.assessment.models import (
     Card,
+    ContributionFile,
     Event,
     InspectionRound,
+    MaterialContribution,
     MaterialFile,
     MaterialTask,
     Measure,
@@ -39,6 +41,8 @@ from wenming.assessment.models import (
 from wenming.assessment.periods import month_deadline
 from wenming.assessment.selectors import (
     card_get_for,
+    contribution_get_for,
+    cooperating_units_on,
     district_id_of,
     problem_get_for,
     responsibility_get_for,
@@ -47,12 +51,13 @@ from wenming.assessment.selectors import (
     site_get_for,
     site_list_for,
     task_get_for,
+    task_view_for,
     unit_get_for,
     unit_list_for,
     unit_people_candidates,
 )
 from wenming.core.documents import clean_document
-from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.core.workdays import add_workdays
 from wenming.regions.models import Department, Node
@@ -284,6 +289,19 @@ def tasks_create_for_month(*, district: Node, period: str, now=None) -> int:
     units = Unit.objects.in_bulk([c["unit_id"] for c in counts])
     for c in counts:
         notices.tasks_arranged(units[c["unit_id"]], period, c["n"], due)
+    # each cooperating unit hears of each lead task it contributes to (one notice per task and unit)
+    tasks = list(MaterialTask.objects.filter(district=district, period=period)
+                 .select_related("unit", "indicator").order_by("id"))
+    coop = {}
+    for row in Responsibility.cooperating_units.through.objects.filter(
+            responsibility__indicator_id__in={t.indicator_id for t in tasks}, unit__is_active=True
+    ).values("responsibility__indicator_id", "unit_id"):
+        coop.setdefault(row["responsibility__indicator_id"], []).append(row["unit_id"])
+    coop_units = Unit.objects.in_bulk({u for ids in coop.values() for u in ids})
+    for task in tasks:
+        for unit_id in sorted(coop.get(task.indicator_id, [])):
+            if unit_id != task.unit_id:
+                notices.cooperation_arranged(coop_units[unit_id], task)
     return made
 
 
@@ -329,6 +347,73 @@ def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=
     task.refresh_from_db()
     notices.filing_arrived(task)
     return task
+
+
+CONTRIBUTION_MAX = 2000
+CONTRIBUTION_OPEN = (TaskStatus.PENDING, TaskStatus.RETURNED)
+
+
+def _locked_task_view(*, actor, task_id) -> MaterialTask:
+    """A task the actor may look at (scope or cooperation), locked; 404 before waiting on anything."""
+    task = task_view_for(user=actor, task_id=task_id)
+    list(MaterialTask.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
+    return task_view_for(user=actor, task_id=task_id)
+
+
+def _refuse_unless_open(task: MaterialTask, label: str):
+    if task.status not in CONTRIBUTION_OPEN:
+        raise TransitionRefused(f"当前状态为「{task.get_status_display()}」，不能{label}", code="task_closed")
+
+
+@transaction.atomic
+def contribution_add(*, actor, task_id, text: str = "", photos=(), documents=(), unit_id=None,
+                     now=None) -> MaterialContribution:
+    """A cooperating unit (配合单位) adds its material to the lead unit's task while the task is
+    pending or returned. Text required (≤2000), files through the task's own checks."""
+    task = _locked_task_view(actor=actor, task_id=task_id)
+    units = list(cooperating_units_on(user=actor, task=task))
+    if unit_id not in (None, ""):
+        units = [u for u in units if str(u.pk) == str(unit_id)]
+    if not units:  # the lead unit, the office, anyone not cooperating on this indicator
+        raise NotFound()
+    unit = units[0]
+    _refuse_unless_open(task, "提交配合材料")
+    text = _text(text, "text", max_length=CONTRIBUTION_MAX)
+    photos, documents = list(photos or []), list(documents or [])
+    if len(photos) + len(documents) > MAX_FILES:
+        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code="too_many_files", errors={"files": [f"附件最多 {MAX_FILES} 个"]})
+    cleaned = [(FileKind.PHOTO, p.name, clean_photo(p)) for p in photos]
+    cleaned += [(FileKind.DOCUMENT, d.name, clean_document(d)) for d in documents]
+    now = now or timezone.now()
+    contribution = MaterialContribution.objects.create(task=task, unit=unit, text=text, author=actor, created_at=now)
+    for kind, name, content in cleaned:
+        ContributionFile.objects.create(contribution=contribution, kind=kind, file=content, name=name[:200],
+                                        uploaded_at=now)
+    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="contribute",
+                at=now, from_status=task.status, to_status=task.status, note=f"{unit.name}：{text}",
+                data={"contribution": contribution.pk, "unit": unit.pk, "files": len(cleaned)})
+    notices.contribution_arrived(contribution)
+    return contribution
+
+
+@transaction.atomic
+def contribution_withdraw(*, actor, contribution_id, now=None) -> MaterialContribution:
+    """The contributing unit takes its contribution back while the task is still open (kept, marked)."""
+    contribution = contribution_get_for(user=actor, contribution_id=contribution_id)
+    task = _locked_task_view(actor=actor, task_id=contribution.task_id)
+    contribution.refresh_from_db()
+    if not permissions.is_unit_member(actor, contribution.unit_id):
+        raise ActionForbidden("只能撤回本单位提交的配合材料", code="not_your_unit")
+    if contribution.withdrawn_at is not None:
+        raise TransitionRefused("该配合材料已撤回", code="already_withdrawn")
+    _refuse_unless_open(task, "撤回配合材料")
+    now = now or timezone.now()
+    contribution.withdrawn_at, contribution.withdrawn_by = now, actor
+    contribution.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor,
+                action="contrib_withdraw", at=now, from_status=task.status, to_status=task.status,
+                note=f"{contribution.unit.name}撤回配合材料", data={"contribution": contribution.pk})
+    return contribution
 
 
 def _score(value, points: Decimal) -> Decimal:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/contributions/<int:cid>/withdraw/", views.contribution_withdraw,
+         name="contribution_withdraw"),
     path("tasks/<int:pk>/<str:action>/", views.task_act, name="task_act"),
     path("indicators/", views.indicators, name="indicators"),
     path("systems/<int:pk>/", views.system_detail, name="system"),

@@ -46,16 +46,16 @@ def people(aw):
 def test_month_start_tells_each_unit_once(people):
     aw = people
     month_start(now=at(2026, 11, 1, 1))
-    assert inbox(aw.contact) == ["11月网报资料任务已下达（1 项）"]
+    assert inbox(aw.contact, "assessment:tasks:") == ["11月网报资料任务已下达（1 项）"]
     # the department has named nobody: its handlers hear of it
-    assert inbox(aw.dept_handler) == ["11月网报资料任务已下达（2 项）"]
+    assert inbox(aw.dept_handler, "assessment:tasks:") == ["11月网报资料任务已下达（2 项）"]
     n = Notice.objects.count()
     month_start(now=at(2026, 11, 1, 2))
     month_start(now=at(2026, 11, 9))
     assert Notice.objects.count() == n
     # named people replace the fallback: 江北's institute admin is neither contact nor head
     assert inbox(aw.institute_admin) == [] and inbox(aw.head) == []
-    assert Notice.objects.get(user=aw.contact).link == "/assessment/tasks/"
+    assert Notice.objects.get(user=aw.contact, key__startswith="assessment:tasks:").link == "/assessment/tasks/"
 
 
 def test_filings_reach_the_reviewers_and_returns_reach_the_unit(people):

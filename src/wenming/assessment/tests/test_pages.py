@@ -70,10 +70,14 @@ def test_unit_files_on_the_page_and_office_returns_it(aw):
     assert task.status == "returned"
     page = town.get(f"/assessment/tasks/{task.pk}/").content.decode()
     assert "缺少印发文件" in page and "重新申报" in page
-    # another unit's task: 404 on every page
-    other = login(aw.town_b_admin)
+    # another unit's task: 404 on every page (城管 is neither lead nor cooperating on Ⅲ-3)
+    other = login(aw.dept_handler)
     assert other.get(f"/assessment/tasks/{task.pk}/").status_code == 404
     assert other.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}).status_code == 404
+    # 曾口镇 cooperates on Ⅲ-3: it reads the task but cannot file it
+    coop = login(aw.town_b_admin)
+    assert coop.get(f"/assessment/tasks/{task.pk}/").status_code == 200
+    assert coop.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}).status_code == 404
     assert login(aw.dept_handler).get(f"/assessment/units/{aw.unit_a.pk}/").status_code == 404
     assert login(aw.dept_handler).get("/assessment/indicators/").status_code == 404
 
