@@ -1,17 +1,16 @@
 """导出 Excel of an activity's attendance sheet (/activities/<id>/attendance/?format=xlsx)."""
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from wenming.activities.choices import SignupStatus
 from wenming.activities.models import Signup
 from wenming.activities.services import activity_confirm
+from wenming.core.testing import read_export
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 from wenming.volunteers.services import volunteer_create
@@ -26,11 +25,9 @@ def login(user):
 
 
 def sheet(resp):
-    assert resp.status_code == 200, resp.status_code
-    assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True))
-    assert rows[1] == HEADERS
-    return rows[0][0], [dict(zip(HEADERS, r, strict=True)) for r in rows[2:]]
+    title, head, rows = read_export(resp)
+    assert tuple(head) == HEADERS
+    return title, rows
 
 
 def local(value):

@@ -3,11 +3,9 @@ with the page's scope — a unit's account gets its own rows, a stranger nothing
 the page masks them."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from wenming.assessment import services
 from wenming.assessment.choices import (
@@ -19,6 +17,7 @@ from wenming.assessment.choices import (
 )
 from wenming.assessment.models import Card, Indicator, MaterialTask, Problem, Site
 from wenming.assessment.tasks import month_start
+from wenming.core.testing import read_export
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 
@@ -34,11 +33,8 @@ def login(user):
 
 
 def sheet(resp):
-    assert resp.status_code == 200, resp.content[:300]
-    assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True))
-    header = rows[1]
-    return rows[0][0], header, [dict(zip(header, r, strict=True)) for r in rows[2:]]
+    title, head, rows = read_export(resp)
+    return title, tuple(head), rows
 
 
 # ---------------------------------------------------------------------------- tasks

@@ -2,14 +2,13 @@
 every row their page lists, in the viewer's scope, and nothing the page would not show."""
 
 import datetime as dt
-import io
 
-import openpyxl
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wenming.core.testing import read_export
 from wenming.demands import selectors, services
 from wenming.demands.models import Demand
 
@@ -22,13 +21,7 @@ def login(user):
     return c
 
 
-def sheet(resp):
-    assert resp.status_code == 200, resp.content[:300]
-    assert resp["Content-Type"] == XLSX
-    ws = openpyxl.load_workbook(io.BytesIO(resp.content)).active
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    head = rows[1]
-    return rows[0][0], head, [dict(zip(head, r, strict=False)) for r in rows[2:]]
+sheet = read_export
 
 
 def at(y, m, d, h=10, mi=0):

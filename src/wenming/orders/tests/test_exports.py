@@ -1,13 +1,12 @@
 """导出 Excel on the dispatcher console: every order of the current tab, in the page's order and scope."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
+from wenming.core.testing import read_export
 from wenming.orders import selectors
 from wenming.orders.choices import OrderStatus
 from wenming.orders.models import Order
@@ -26,11 +25,9 @@ def login(user):
 
 
 def sheet(resp):
-    assert resp.status_code == 200, resp.status_code
-    assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True))
-    assert rows[1] == HEADERS
-    return rows[0][0], [dict(zip(HEADERS, r, strict=True)) for r in rows[2:]]
+    title, head, rows = read_export(resp)
+    assert tuple(head) == HEADERS
+    return title, rows
 
 
 def local(value):

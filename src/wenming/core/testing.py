@@ -1,0 +1,17 @@
+"""Helpers for the apps' tests."""
+
+import io
+
+from openpyxl import load_workbook
+
+from wenming.core.excel import XLSX
+
+
+def read_export(resp) -> tuple[str, list, list[dict]]:
+    """A list export (core.excel) as (title, headers, rows as dicts by header), after checking
+    that the response is one."""
+    assert resp.status_code == 200, resp.content[:300]
+    assert resp["Content-Type"] == XLSX
+    rows = list(load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True))
+    head = list(rows[1])
+    return rows[0][0], head, [dict(zip(head, r, strict=True)) for r in rows[2:]]
