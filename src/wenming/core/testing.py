@@ -15,3 +15,12 @@ def read_export(resp) -> tuple[str, list, list[dict]]:
     rows = list(load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True))
     head = list(rows[1])
     return rows[0][0], head, [dict(zip(head, r, strict=True)) for r in rows[2:]]
+
+
+def signed_in(user):
+    """A page client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wenming.activities.choices import SignupStatus
 from wenming.activities.models import Signup
 from wenming.activities.services import activity_confirm
-from wenming.core.testing import read_export
+from wenming.core.testing import read_export, signed_in
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 from wenming.volunteers.services import volunteer_create
@@ -18,10 +18,7 @@ from wenming.volunteers.services import volunteer_create
 HEADERS = ("姓名", "报名时间", "签到", "签退", "时长", "出勤", "认定时长")
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+login = signed_in
 
 
 def sheet(resp):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from wenming.core.testing import read_export
+from wenming.core.testing import read_export, signed_in
 from wenming.orders import selectors
 from wenming.orders.choices import OrderStatus
 from wenming.orders.models import Order
@@ -18,10 +18,7 @@ HEADERS = ("单号", "点单时间", "服务类别", "服务项目", "需求描�
 PHONE = "13812345678"
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+login = signed_in
 
 
 def sheet(resp):
