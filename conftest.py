@@ -12,7 +12,7 @@ from wenming.regions.services import department_create, node_create, station_cre
 from wenming.volunteers.models import ServiceCategory
 from wenming.volunteers.services import team_create, volunteer_create
 
-pytest_plugins = ["tests.plugins.ci_rules"]
+pytest_plugins = ["tests.plugins.ci_rules", "tests.plugins.clock"]
 
 PASSWORD = "Wenming@2026"
 

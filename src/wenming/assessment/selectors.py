@@ -134,7 +134,8 @@ def indicator_tree(*, system: IndicatorSystem) -> QuerySet[Indicator]:
 
 def responsibility_list_for(*, user, system_id=None) -> QuerySet[Responsibility]:
     qs = Responsibility.objects.select_related("indicator__system", "indicator__parent__parent", "lead_unit")
-    qs = qs.prefetch_related("cooperating_units")
+    # the units' contacts are listed with each unit: prefetched, or one query per unit
+    qs = qs.prefetch_related("lead_unit__contacts", "cooperating_units__contacts")
     if is_office(user):
         qs = qs.filter(scope_q(user, "lead_unit__path") if scope_path(user) else Q())
     else:

@@ -11,6 +11,7 @@
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, When
 from django.utils import timezone
 
 from wenming.regions.choices import Role
@@ -38,8 +39,12 @@ def build(ctx) -> None:
 
     # neighbours ask to join team_leader's team
     team = Team.objects.filter(leader=leader).order_by("pk").first()
-    neighbours = list(Volunteer.objects.filter(node=home.node, status="approved", user__isnull=True)
-                      .exclude(teams=team).order_by("pk")[:3]) if team else []
+    # from the home village first, then its town: how many of the village's volunteers are
+    # left outside the team follows the day's random draws, and the story needs three
+    outside = (Volunteer.objects.filter(node__path__startswith=home.town.path, status="approved",
+                                        user__isnull=True).exclude(teams=team) if team else Volunteer.objects.none())
+    neighbours = list(outside.alias(home_first=Case(When(node=home.node, then=0), default=1))
+                      .order_by("home_first", "pk")[:3])
     for i, v in enumerate(neighbours):
         JoinRequest.objects.create(volunteer=v, kind=JoinRequest.Kind.TEAM, team=team,
                                    message=("退休在家，时间充裕", "会理发，可以上门服务", "")[i],
