@@ -13,7 +13,6 @@ from wenming.volunteers.models import ServiceRecord
 from wenming.volunteers.services import service_hours_credit, service_record_reverse
 
 
-
 @pytest.fixture
 def year():
     """This year by the test's clock (never the year the module was imported in)."""

@@ -27,7 +27,10 @@ def login(page, live_url, username):
     page.wait_for_load_state("networkidle")
 
 
-def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, browser_page, tmp_path):
+def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, browser_page, tmp_path, time_machine):
+    # November 2026 from the month-start job to the month's bulletin: the unit files and the
+    # inspector records the problem within that month, whatever day the suite runs on
+    time_machine.move_to(at(2026, 11, 20, 10), tick=True)
     w = world
     unit_sync(district=w.district)
     user_create(username="inspector", password="Wenming@2026", role=Role.INSPECTOR, node=w.district, full_name="督查员")

@@ -7,17 +7,10 @@ from django.utils import timezone
 
 from wenming.activities.choices import ActivityKind
 from wenming.activities.models import Activity, Signup
-from wenming.demo import builder
 from wenming.volunteers.certificates import certificate_verify
 from wenming.volunteers.models import Certificate, ServiceRecord, Volunteer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return builder.Builder(builder.SMALL).build()
 
 
 def test_activity_records_point_at_real_activities_with_attended_signups(demo):

@@ -8,16 +8,9 @@ from django.utils import timezone
 from wenming.demands.models import Demand, DemandEvent, Household
 from wenming.demands.rates import monthly_ranking
 from wenming.demands.selectors import inbox_for, whistle_board_for
-from wenming.demo import builder
 from wenming.regions.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return builder.Builder(builder.SMALL).build()
 
 
 def test_demands_in_every_state_with_their_events(demo):

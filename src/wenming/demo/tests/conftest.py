@@ -1,0 +1,60 @@
+"""The small demo district, built once per test module and rolled back after it.
+
+A build takes seconds; each test of a module reads the same district inside a savepoint of the
+module's transaction (as Django's TestCase.setUpTestData does), so what a test writes is undone
+and the next one sees the district as built. Tests that need an empty database (the command's
+own tests) live in a module that does not ask for `demo`.
+"""
+
+import contextlib
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from tests.plugins import clock
+from wenming.demo import builder
+
+
+@pytest.fixture(scope="module")
+def _demo_build(django_db_setup, django_db_blocker):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(django_db_blocker.unblock())
+        moment = clock.moved_to()
+        if moment is not None:
+            import time_machine
+
+            stack.enter_context(time_machine.travel(moment, tick=True))
+        # the real hasher takes a quarter second per password; the demo hashes a dozen
+        stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            report = builder.Builder(builder.SMALL).build()
+            yield report, timezone.now()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_build, db):
+    report, _ = _demo_build
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _moved_clock(request):
+    """Under a moved clock a demo test starts when its module's build ended, as it would right
+    after a build of its own, not at the run's moment (before the build's last writes)."""
+    moment = clock.moved_to()
+    if moment is None:
+        yield None
+        return
+    import time_machine
+
+    if "demo" in request.fixturenames:
+        moment = request.getfixturevalue("_demo_build")[1]
+    with time_machine.travel(moment, tick=True):
+        yield moment
