@@ -1,15 +1,16 @@
 """The clock of a test run, so that no test depends on the day it happens to run.
 
-``WENMING_TEST_NOW=2027-01-01T00:00:30`` (naive times are Asia/Shanghai; an offset may be
-given) moves the clock, with time-machine, to that moment at the start of every test, and lets
-it tick from there. CI runs the non-browser suite once for each of the hard moments in
-``MOVED_MOMENTS`` (``scripts/test.sh``): month and quarter starts, New Year, Spring Festival
-and National Day 2027, a leap day, and half a minute before a month ends. A test that needs a
-particular "now" travels there itself (the ``time_machine`` fixture, or ``travel`` below);
-its own travel wins over the run's.
+``WENMING_TEST_NOW`` moves the clock, with time-machine, at the start of every test and lets it
+tick from there. It names one or more moments, comma-separated: names of ``MOVED_MOMENTS``,
+ISO times (naive ones are Asia/Shanghai), or ``all`` for every moment of ``MOVED_MOMENTS``.
+With several moments every test runs once at each (its id ends ``[clock=<name>]``), in one
+session, so that the database is set up once. CI runs the non-browser suite at ``all``
+(``scripts/test.sh``): month and quarter starts, New Year, Spring Festival and National Day
+2027, a leap day, and half a minute before a month ends.
 
-Each test starts at the same moment, rather than the run ticking on from it, so that a test
-is judged at the moment its run names, whatever ran before it.
+A test that needs a particular "now" travels there itself (the ``time_machine`` fixture); its
+own travel wins over the run's. Each test starts at the moment, rather than the run ticking on
+from it, so that a test is judged at the moment its run names, whatever ran before it.
 """
 
 from __future__ import annotations
@@ -50,28 +51,57 @@ def parse_moment(raw: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
-def moved_to() -> dt.datetime | None:
-    """The moment this run's clock is moved to, or None for the real clock."""
+def requested_moments() -> list[str]:
+    """The moments named by WENMING_TEST_NOW (empty: the real clock)."""
     raw = os.environ.get(ENV, "").strip()
     if not raw:
-        return None
-    return parse_moment(MOVED_MOMENTS.get(raw, raw))
+        return []
+    if raw == "all":
+        return list(MOVED_MOMENTS)
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def moment_of(name: str) -> dt.datetime:
+    """A moment of MOVED_MOMENTS by name, or an ISO time."""
+    return parse_moment(MOVED_MOMENTS.get(name, name))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in requested_moments():
+        try:
+            moment_of(name)
+        except ValueError:
+            raise pytest.UsageError(f"{ENV}: {name!r} is neither a moment of {sorted(MOVED_MOMENTS)} "
+                                    "nor an ISO time") from None
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    moment = moved_to()
-    if moment is None:
+    moments = requested_moments()
+    if not moments:
         return f"clock: real ({ENV} not set)"
-    return f"clock: every test starts at {moment.isoformat()} ({ENV})"
+    return "clock: every test starts at " + ", ".join(f"{n} ({moment_of(n).isoformat()})" for n in moments)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    moments = requested_moments()
+    if moments and "clock_moment" in metafunc.fixturenames:
+        # module scope: a module's wider fixtures (the demo district) are built once per moment
+        metafunc.parametrize("clock_moment", [moment_of(n) for n in moments], scope="module",
+                             ids=[f"clock={n}" for n in moments])
+
+
+@pytest.fixture(scope="module")
+def clock_moment() -> dt.datetime | None:
+    """The moment this test's clock starts at, or None on the real clock (parametrized above)."""
+    return None
 
 
 @pytest.fixture(autouse=True)
-def _moved_clock() -> Iterator[dt.datetime | None]:
-    moment = moved_to()
-    if moment is None:
+def _moved_clock(clock_moment: dt.datetime | None) -> Iterator[dt.datetime | None]:
+    if clock_moment is None:
         yield None
         return
     import time_machine
 
-    with time_machine.travel(moment, tick=True):
-        yield moment
+    with time_machine.travel(clock_moment, tick=True):
+        yield clock_moment

@@ -13,19 +13,17 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from tests.plugins import clock
 from wenming.demo import builder
 
 
 @pytest.fixture(scope="module")
-def _demo_build(django_db_setup, django_db_blocker):
+def _demo_build(django_db_setup, django_db_blocker, clock_moment):
     with contextlib.ExitStack() as stack:
         stack.enter_context(django_db_blocker.unblock())
-        moment = clock.moved_to()
-        if moment is not None:
+        if clock_moment is not None:
             import time_machine
 
-            stack.enter_context(time_machine.travel(moment, tick=True))
+            stack.enter_context(time_machine.travel(clock_moment, tick=True))
         # the real hasher takes a quarter second per password; the demo hashes a dozen
         stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
         atomic = transaction.atomic()
@@ -45,10 +43,10 @@ def demo(_demo_build, db):
 
 
 @pytest.fixture(autouse=True)
-def _moved_clock(request):
+def _moved_clock(request, clock_moment):
     """Under a moved clock a demo test starts when its module's build ended, as it would right
     after a build of its own, not at the run's moment (before the build's last writes)."""
-    moment = clock.moved_to()
+    moment = clock_moment
     if moment is None:
         yield None
         return
