@@ -85,12 +85,12 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     moments = requested_moments()
     if moments and "clock_moment" in metafunc.fixturenames:
-        # module scope: a module's wider fixtures (the demo district) are built once per moment
-        metafunc.parametrize("clock_moment", [moment_of(n) for n in moments], scope="module",
+        # package scope: wider fixtures (the demo district) are built once per moment
+        metafunc.parametrize("clock_moment", [moment_of(n) for n in moments], scope="package",
                              ids=[f"clock={n}" for n in moments])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def clock_moment() -> dt.datetime | None:
     """The moment this test's clock starts at, or None on the real clock (parametrized above)."""
     return None

@@ -1,9 +1,9 @@
-"""The small demo district, built once per test module and rolled back after it.
+"""The small demo district, built once for the tests of this package and rolled back after them.
 
-A build takes seconds; each test of a module reads the same district inside a savepoint of the
-module's transaction (as Django's TestCase.setUpTestData does), so what a test writes is undone
-and the next one sees the district as built. Tests that need an empty database (the command's
-own tests) live in a module that does not ask for `demo`.
+A build takes seconds; each test reads the same district inside a savepoint of the package's
+transaction (as Django's TestCase.setUpTestData does), so what a test writes is undone and the
+next one sees the district as built (under `pytest -n`, once in each worker that runs any of
+them). Tests that need an empty database (the command's own tests) live outside this package.
 """
 
 import contextlib
@@ -16,7 +16,7 @@ from django.utils import timezone
 from wenming.demo import builder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def _demo_build(django_db_setup, django_db_blocker, clock_moment):
     with contextlib.ExitStack() as stack:
         stack.enter_context(django_db_blocker.unblock())
