@@ -4,17 +4,22 @@
 #   1. ruff check
 #   2. pytest on SQLite (the embedded default)
 #   3. pytest again on PostgreSQL, when the server answers at 127.0.0.1:5432
+#   4. the non-browser suite on SQLite once more, with the clock moved to each of the hard
+#      moments of tests/plugins/clock.py (WENMING_TEST_NOW=all: month and quarter starts, New
+#      Year, Spring Festival and National Day 2027, a leap day, 23:59:30 on a month's last day)
 #
-# Outside CI a missing PostgreSQL server skips step 3 with a message, and tests marked
-# `postgres` or `browser` skip with a message when their server or chromium is missing.
-# Under CI=true nothing may be skipped: PostgreSQL and Redis are started when down (and the
-# run fails if PostgreSQL still cannot be reached); WENMING_REQUIRE_POSTGRES=1 (PostgreSQL run)
-# and WENMING_REQUIRE_BROWSER=1 (both runs) turn any skip of those tests into a failure
-# (tests/plugins/ci_rules.py).
+# Each run spreads its tests over the machine's cores (pytest-xdist, `-n auto`; set
+# WENMING_TEST_WORKERS to choose). Outside CI a missing PostgreSQL server skips step 3 with a
+# message, and tests marked `postgres` or `browser` skip with a message when their server or
+# chromium is missing. Under CI=true nothing may be skipped: PostgreSQL and Redis are started
+# when down (and the run fails if PostgreSQL still cannot be reached); WENMING_REQUIRE_POSTGRES=1
+# (PostgreSQL run) and WENMING_REQUIRE_BROWSER=1 (SQLite and PostgreSQL runs) turn any skip of
+# those tests into a failure (tests/plugins/ci_rules.py).
 #
-# Extra arguments go to both pytest runs, e.g. `scripts/test.sh -x -k orders`.
+# Extra arguments go to every pytest run, e.g. `scripts/test.sh -x -k orders`.
+# WENMING_TEST_CLOCK=0 leaves out step 4 (quicker local runs; CI always runs it).
 # Environment: VENV (default .venv), WENMING_TEST_DATABASE_URL (default
-# postgres://postgres@127.0.0.1:5432/wenming; pytest-django creates and drops test_wenming).
+# postgres://postgres@127.0.0.1:5432/wenming; pytest-django creates and drops test_wenming_gw*).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -145,7 +150,7 @@ run_pytest() {  # run_pytest <name> [env assignments...] -- [pytest args...]
   say "pytest on $name (WENMING_VAR_DIR=$var_dir${envs[*]:+; ${envs[*]}})"
   local started=$SECONDS rc=0
   env -u DATABASE_URL -u REDIS_URL WENMING_VAR_DIR="$var_dir" ${envs[@]+"${envs[@]}"} \
-    "$PY" -m pytest -p no:cacheprovider --junitxml="$junit" "$@" || rc=$?
+    "$PY" -m pytest -p no:cacheprovider -n "${WENMING_TEST_WORKERS:-auto}" --junitxml="$junit" "$@" || rc=$?
   local counts
   counts=$(count "$junit")
   results+=("$name $counts $((SECONDS - started))")
@@ -173,12 +178,18 @@ if [[ $run_pg == 1 ]]; then
     ${require_browser[@]+"${require_browser[@]}"} -- "$@"
 fi
 
+if [[ $IN_CI == 1 || ${WENMING_TEST_CLOCK:-1} != 0 ]]; then
+  # The browser tests and the test tooling's own tests are left out: the first are covered
+  # by the two runs above, the second read no date.
+  run_pytest moved-clock WENMING_TEST_NOW=all -- -m "not browser" --ignore=tests/plugins "$@"
+fi
+
 # --- summary --------------------------------------------------------------------------------
 say "summary"
 total_passed=0 total_failed=0 total_skipped=0
 for r in "${results[@]}"; do
   read -r name passed failed skipped secs <<<"$r"
-  printf '  %-11s %4d passed, %d failed, %d skipped  (%ds)\n' "$name" "$passed" "$failed" "$skipped" "$secs"
+  printf '  %-11s %5d passed, %d failed, %d skipped  (%ds)\n' "$name" "$passed" "$failed" "$skipped" "$secs"
   total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed))
   total_skipped=$((total_skipped + skipped))
 done
