@@ -6,15 +6,15 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from wenming.core.testing import PASSWORD
 from wenming.orders.models import ServiceItem
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.services import department_create, node_create, station_create, user_create
-from wenming.volunteers.models import ServiceCategory
-from wenming.volunteers.services import team_create, volunteer_create
+from wenming.volunteers.models import ServiceCategory, VolunteerOrg
+from wenming.volunteers.services import org_create, team_create, volunteer_create
 
 pytest_plugins = ["tests.plugins.ci_rules", "tests.plugins.clock"]
 
-PASSWORD = "Wenming@2026"
 
 
 def pytest_configure(config):
@@ -84,6 +84,27 @@ def world(db):
     w.team_b = team_create(name="书台村志愿服务队", station=w.station_b, leader=w.team_leader_b,
                            categories=[w.cat_elder], members=[w.vol3])
     return w
+
+
+@pytest.fixture
+def orgs(world):
+    """Volunteer organisations with their own accounts: 江北街道's (org, run by account org_a), 曾口镇's
+    (other, org_b), and a pending one of 江北街道 (pending, org_p)."""
+    ns = World()
+    ns.org = org_create(name="江北街道邻里互助会", node=world.town_a, contact_name="冯晓丽", contact_phone="13981760012")
+    ns.org.categories.set([world.cat_elder])
+    ns.account = user_create(username="org_a", password=PASSWORD, role=Role.CITIZEN, node=world.town_a,
+                             full_name="冯晓丽")
+    ns.org.admins.add(ns.account)
+    ns.other = org_create(name="曾口镇青年志愿者协会", node=world.town_b, contact_name="周杰",
+                          contact_phone="13800005555")
+    ns.other_account = user_create(username="org_b", password=PASSWORD, role=Role.CITIZEN, node=world.town_b)
+    ns.other.admins.add(ns.other_account)
+    ns.pending = org_create(name="江北待审协会", node=world.town_a)
+    VolunteerOrg.objects.filter(pk=ns.pending.pk).update(status=VolunteerOrg.Status.PENDING)
+    ns.pending_account = user_create(username="org_p", password=PASSWORD, role=Role.CITIZEN, node=world.town_a)
+    ns.pending.admins.add(ns.pending_account)
+    return ns
 
 
 @pytest.fixture

@@ -2,17 +2,11 @@
 
 import pytest
 
+from tests.plugins.browser import sign_in
 from wenming.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_url, username):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Wenming@2026")
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 def test_order_walks_all_four_steps_as_four_users(world, live_url, browser_page):
@@ -20,7 +14,7 @@ def test_order_walks_all_four_steps_as_four_users(world, live_url, browser_page)
 
     # 1. 点单: the citizen, on a phone
     citizen = browser_page("phone")
-    login(citizen, live_url, "citizen")
+    sign_in(citizen, live_url, "citizen")
     citizen.goto(f"{live_url}/orders/new/")
     citizen.click(f"label.item:has-text('{w.item_elder.name}')")
     citizen.fill("textarea[name=description]", "家中老人腿脚不便，需要志愿者陪同去社区医院复查")
@@ -35,7 +29,7 @@ def test_order_walks_all_four_steps_as_four_users(world, live_url, browser_page)
 
     # 2. 派单: the station admin, at a desk, picks the top recommendation
     admin = browser_page("desktop")
-    login(admin, live_url, "station_admin")
+    sign_in(admin, live_url, "station_admin")
     assert order.number in admin.content()
     browser_page.screenshot(admin, "2a-dispatcher-console-desktop")
     admin.goto(f"{live_url}/orders/{order.pk}/")
@@ -49,7 +43,7 @@ def test_order_walks_all_four_steps_as_four_users(world, live_url, browser_page)
 
     # 3. 接单 and completion: the team leader, on a phone
     leader = browser_page("phone")
-    login(leader, live_url, "team_leader")
+    sign_in(leader, live_url, "team_leader")
     assert "任务列表" in leader.content()
     browser_page.screenshot(leader, "3a-team-leader-tasks-phone")
     leader.locator(".order-card", has_text=order.number).locator("button:has-text('接单')").click()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tests.plugins.browser import sign_in
 from wenming.activities.models import Signup
 from wenming.activities.services import PublishInput, activity_publish
 from wenming.volunteers.models import ServiceRecord, Volunteer
@@ -15,13 +16,6 @@ from wenming.volunteers.services import service_hours_credit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_url, username, password="Wenming@2026"):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 def test_volunteer_registers_serves_and_gets_a_verified_certificate(world, live_url, browser_page):
@@ -56,7 +50,7 @@ def test_volunteer_registers_serves_and_gets_a_verified_certificate(world, live_
 
     # 2. the station approves, at a desk
     admin = browser_page("desktop")
-    login(admin, live_url, "station_admin")
+    sign_in(admin, live_url, "station_admin")
     admin.goto(f"{live_url}/volunteers/review/")
     browser_page.screenshot(admin, "v3-review-desktop")
     admin.locator(".card", has_text="陈晓").locator("button[value=approve]").click()

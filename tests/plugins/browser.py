@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.plugins.ci_rules import CHROMIUM, PHASE_REPORTS, browser_missing
+from wenming.core.testing import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # root in CI
@@ -131,6 +132,15 @@ def browser_page(browser, request: pytest.FixtureRequest) -> Iterator[PageFactor
     yield factory
     reports = request.node.stash.get(PHASE_REPORTS, {})
     factory.close(failed=any(r.failed for r in reports.values()))
+
+
+def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in on the login page, as a person would, and wait for the page that follows."""
+    page.goto(f"{live_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture

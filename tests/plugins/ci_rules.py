@@ -36,6 +36,7 @@ BROWSER = "browser"
 REQUIRE_ENV = {POSTGRES: "WENMING_REQUIRE_POSTGRES", BROWSER: "WENMING_REQUIRE_BROWSER"}
 CHROMIUM = os.environ.get("WENMING_CHROMIUM", "/usr/bin/chromium")
 
+SKIP_NOT_ALLOWED = "wenming_skip_not_allowed"
 _ran = pytest.StashKey[dict]()
 _skips = pytest.StashKey[list]()
 # item.stash[PHASE_REPORTS]["setup" | "call" | "teardown"]: that phase's report
@@ -73,6 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{BROWSER}: needs Debian's chromium and Playwright")
     config.stash[_ran] = {POSTGRES: 0, BROWSER: 0}
     config.stash[_skips] = []
+    config.pluginmanager.register(_Tally(config), "wenming-ci-tally")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -118,12 +120,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                 f"{marker} test skipped, but {REQUIRE_ENV[marker]}=1 forbids skipping it "
                 f"(CI must run it).\nskip reason: {reason}"
             )
-            item.config.stash[_skips].append((item.nodeid, marker, reason))
-    elif report.when == "call":
-        for marker in (POSTGRES, BROWSER):
-            if item.get_closest_marker(marker):
-                item.config.stash[_ran][marker] += 1
+            report.user_properties.append((SKIP_NOT_ALLOWED, f"{marker}: {reason}"))
     return report
+
+
+class _Tally:
+    """Counts where the reports arrive: in the only process, or in the controller of a
+    pytest-xdist run (the workers' own counts never reach it). A report's keywords hold the
+    names of its test's markers."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        refused = [value for name, value in report.user_properties if name == SKIP_NOT_ALLOWED]
+        if refused:
+            self.config.stash[_skips].append((report.nodeid, refused[0]))
+        elif report.when == "call" and (not report.skipped or hasattr(report, "wasxfail")):
+            for marker in (POSTGRES, BROWSER):
+                if marker in report.keywords:
+                    self.config.stash[_ran][marker] += 1
 
 
 def _missing_required(config: pytest.Config) -> list[str]:
@@ -151,7 +167,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         f"{' (required)' if required(POSTGRES) else ''}; browser-marked tests run: {ran[BROWSER]}"
         f"{' (required)' if required(BROWSER) else ''}"
     )
-    for nodeid, marker, reason in config.stash.get(_skips, []):
-        terminalreporter.write_line(f"FAILED (skip not allowed, {marker}): {nodeid}: {reason}", red=True)
+    for nodeid, why in config.stash.get(_skips, []):
+        terminalreporter.write_line(f"FAILED (skip not allowed, {why})  {nodeid}", red=True)
     for problem in _missing_required(config):
         terminalreporter.write_line(f"ERROR: {problem}", red=True, bold=True)

@@ -39,7 +39,7 @@ def test_plain():
 '''
 
 
-def run_inner(tmp_path: Path, source: str, **env_overrides: str) -> tuple[int, str, dict[str, str]]:
+def run_inner(tmp_path: Path, source: str, *args: str, **env_overrides: str) -> tuple[int, str, dict[str, str]]:
     """Run pytest with the plugin on `source`; return exit code, output and {test: outcome}."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / "test_sample.py").write_text(textwrap.dedent(source))
@@ -50,7 +50,7 @@ def run_inner(tmp_path: Path, source: str, **env_overrides: str) -> tuple[int, s
     junit = tmp_path / "junit.xml"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "tests.plugins.ci_rules",
-         f"--junitxml={junit}", "-rA", "test_sample.py"],
+         f"--junitxml={junit}", "-rA", *args, "test_sample.py"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
     outcomes = {}
@@ -107,3 +107,17 @@ def test_a_required_kind_of_test_that_never_ran_fails_the_session(tmp_path):
     assert code == 1, out
     assert "no postgres-marked test ran in this session" in out
     assert "no browser-marked test ran in this session" in out
+
+
+def test_the_rules_hold_when_the_tests_run_in_several_workers(tmp_path):
+    # under pytest-xdist the reports reach the controller, which must count and refuse as one process does
+    code, out, outcomes = run_inner(tmp_path, SAMPLE, "-n", "2", WENMING_CHROMIUM="/bin/true",
+                                    WENMING_REQUIRE_BROWSER="1")
+    assert outcomes["test_browser_runs"] == "passed" and outcomes["test_browser_skips_itself"] == "failure"
+    assert code == 1, out
+    assert "browser-marked tests run: 2 (required)" in out  # test_browser_runs and the expected failure
+    assert "no browser-marked test ran" not in out
+    assert "FAILED (skip not allowed, browser: the page is not there yet)" in out
+    code, out, outcomes = run_inner(tmp_path, "import pytest\n\n@pytest.mark.browser\ndef test_b():\n    pass\n",
+                                    "-n", "2", WENMING_CHROMIUM="/bin/true", WENMING_REQUIRE_BROWSER="1")
+    assert code == 0 and outcomes == {"test_b": "passed"}, out

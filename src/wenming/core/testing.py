@@ -6,6 +6,9 @@ from openpyxl import load_workbook
 
 from wenming.core.excel import XLSX
 
+# the password of every test account (the demo accounts' password too)
+PASSWORD = "Wenming@2026"
+
 
 def read_export(resp) -> tuple[str, list, list[dict]]:
     """A list export (core.excel) as (title, headers, rows as dicts by header), after checking

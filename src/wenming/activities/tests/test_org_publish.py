@@ -11,25 +11,7 @@ from wenming.activities.services import activity_cancel, activity_confirm, signu
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
-from wenming.volunteers.models import VolunteerOrg
 from wenming.volunteers.services import org_create
-
-
-@pytest.fixture
-def orgs(world):
-    """江北街道's organisation (account org_a), 曾口镇's (org_b), and a pending one of 江北街道 (org_p)."""
-    ns = type("Orgs", (), {})()
-    ns.org = org_create(name="江北街道邻里互助会", node=world.town_a, contact_name="冯晓丽", contact_phone="13981760012")
-    ns.account = user_create(username="org_a", password="x" * 10, role=Role.CITIZEN, node=world.town_a)
-    ns.org.admins.add(ns.account)
-    ns.other = org_create(name="曾口镇青年志愿者协会", node=world.town_b)
-    ns.other_account = user_create(username="org_b", password="x" * 10, role=Role.CITIZEN, node=world.town_b)
-    ns.other.admins.add(ns.other_account)
-    ns.pending = org_create(name="江北待审协会", node=world.town_a)
-    VolunteerOrg.objects.filter(pk=ns.pending.pk).update(status=VolunteerOrg.Status.PENDING)
-    ns.pending_account = user_create(username="org_p", password="x" * 10, role=Role.CITIZEN, node=world.town_a)
-    ns.pending.admins.add(ns.pending_account)
-    return ns
 
 
 def payload(world, **kw):

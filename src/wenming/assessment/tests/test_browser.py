@@ -8,6 +8,7 @@ import io
 import pytest
 from docx import Document
 
+from tests.plugins.browser import sign_in
 from wenming.assessment.models import Card, MaterialTask, Problem
 from wenming.assessment.services import unit_sync
 from wenming.assessment.tasks import month_end, month_start
@@ -18,13 +19,6 @@ from .conftest import INDICATORS_CSV, MATRIX_CSV, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_url, username):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Wenming@2026")
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, browser_page, tmp_path, time_machine):
@@ -44,7 +38,7 @@ def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, brow
 
     # 1. the office imports: a bad file shows the row report and imports nothing; then the good ones
     office = browser_page("desktop")
-    login(office, live_url, "office_admin")
+    sign_in(office, live_url, "office_admin")
     office.goto(f"{live_url}/assessment/indicators/")
     office.fill("input[name=year]", "2026")
     office.locator("form:has(input[value=system]) input[name=file]").set_input_files(str(bad := tmp_path / "bad.csv"))
@@ -70,7 +64,7 @@ def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, brow
 
     # 3. the unit files on a phone
     unit = browser_page("phone")
-    login(unit, live_url, "institute_admin")
+    sign_in(unit, live_url, "institute_admin")
     unit.goto(f"{live_url}/assessment/tasks/")
     unit.click("text=Ⅲ-3 制定实施方案")
     unit.fill("textarea[name=text]", "已制定社会主义核心价值观建设实施方案")
@@ -108,7 +102,7 @@ def test_office_imports_unit_files_is_returned_and_refiles(world, live_url, brow
 
     # 7. an inspector records a problem on a phone; the unit fixes it; the inspector closes it
     inspector = browser_page("phone")
-    login(inspector, live_url, "inspector")
+    sign_in(inspector, live_url, "inspector")
     inspector.goto(f"{live_url}/assessment/problems/new/")
     inspector.select_option("select[name=unit]", label="江北街道")
     inspector.fill("textarea[name=description]", "背街小巷垃圾堆放")
@@ -160,7 +154,7 @@ def test_office_plans_a_round_and_the_inspector_works_through_it_on_a_phone(worl
     Image.new("RGB", (40, 30), (200, 120, 10)).save(photo)
 
     office = browser_page("desktop")
-    login(office, live_url, "office_admin")
+    sign_in(office, live_url, "office_admin")
     office.goto(f"{live_url}/assessment/rounds/")
     office.fill("input[name=title]", "本周城区督查")
     office.check("label.pick:has-text('吴督查') input")
@@ -174,7 +168,7 @@ def test_office_plans_a_round_and_the_inspector_works_through_it_on_a_phone(worl
     browser_page.screenshot(office, "assessment-8-round-planned-desktop")
 
     inspector = browser_page("phone")
-    login(inspector, live_url, "inspector")
+    sign_in(inspector, live_url, "inspector")
     inspector.goto(f"{live_url}/assessment/rounds/today/")
     inspector.wait_for_selector("text=本周城区督查")
     inspector.locator(f"#site-{market.pk} a:has-text('登记问题')").click()
@@ -189,6 +183,6 @@ def test_office_plans_a_round_and_the_inspector_works_through_it_on_a_phone(worl
     assert RoundSite.objects.filter(round=rnd, checked_at__isnull=False).count() == 2
 
     unit = browser_page("phone")
-    login(unit, live_url, "institute_admin")
+    sign_in(unit, live_url, "institute_admin")
     unit.goto(f"{live_url}/notices/")
     assert "整改通知：江北农贸市场" in unit.content()

@@ -2,11 +2,11 @@
 
 import pytest
 
+from tests.plugins.browser import sign_in
 from wenming.assessment.models import MaterialContribution, MaterialTask
 from wenming.assessment.tasks import month_start
 
 from .conftest import at
-from .test_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def test_cooperating_unit_contributes_and_the_lead_sees_it(aw, live_url, browser
     Image.new("RGB", (60, 40), (200, 120, 10)).save(photo)
     for size in ("phone", "desktop"):
         page = browser_page(size)
-        login(page, live_url, "institute_admin")
+        sign_in(page, live_url, "institute_admin")
         page.goto(f"{live_url}/assessment/tasks/?tab=coop")
         page.wait_for_selector("text=牵头单位 区综合行政执法局")
         browser_page.screenshot(page, f"assessment-coop-tab-{size}")
@@ -34,7 +34,7 @@ def test_cooperating_unit_contributes_and_the_lead_sees_it(aw, live_url, browser
     assert MaterialContribution.objects.filter(task=task).count() == 2
     for size in ("phone", "desktop"):
         lead = browser_page(size)
-        login(lead, live_url, "dept_handler")
+        sign_in(lead, live_url, "dept_handler")
         lead.goto(f"{live_url}/assessment/tasks/{task.pk}/")
         lead.wait_for_selector("text=江北街道已组织社区宣讲 3 场（phone）")
         assert lead.locator("#contributions li").count() == 2

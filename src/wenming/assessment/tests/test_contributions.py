@@ -3,7 +3,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from wenming.assessment import selectors, services
 from wenming.assessment.models import (
@@ -16,16 +15,12 @@ from wenming.assessment.models import (
 from wenming.assessment.tasks import month_start
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.models import Notice
+from wenming.core.testing import signed_in
 
 from .conftest import at, png
 
 pytestmark = pytest.mark.django_db
 
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -157,28 +152,28 @@ def test_withdraw_own_contribution_while_open(mw):
 
 
 def test_pages_coop_tab_contribute_and_what_lead_and_reviewer_see(mw):
-    coop = login(mw.institute_admin)
+    coop = signed_in(mw.institute_admin)
     page = coop.get("/assessment/tasks/?tab=coop").content.decode()
     assert "配合任务" in page and "Ⅲ-1" in page and "牵头单位 区综合行政执法局" in page and "待提供配合材料" in page
     assert "Ⅲ-3" not in page  # 江北's own task is on its other tabs, not here
-    assert "配合任务" not in login(mw.dept_handler).get("/assessment/tasks/").content.decode()
+    assert "配合任务" not in signed_in(mw.dept_handler).get("/assessment/tasks/").content.decode()
     page = coop.get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
     assert "提交配合材料" in page and "提交申报" not in page
     r = coop.post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "已组织社区宣讲", "photos": [png()]})
     assert r.status_code == 302
     assert "已提供 1 条配合材料" in coop.get("/assessment/tasks/?tab=coop").content.decode()
     for viewer in (mw.dept_handler, mw.office_admin):
-        page = login(viewer).get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
+        page = signed_in(viewer).get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
         assert "已组织社区宣讲" in page and "江北街道" in page and "<img" in page
         assert "提交配合材料" not in page
     # not cooperating: contribute is a 404, and an outsider cannot see the task at all
-    assert login(mw.dept_handler).post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}).status_code == 404
-    outsider = login(mw.town_b_admin)
+    assert signed_in(mw.dept_handler).post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}).status_code == 404
+    outsider = signed_in(mw.town_b_admin)
     assert outsider.get(f"/assessment/tasks/{mw.t1.pk}/").status_code == 404
     assert outsider.post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}).status_code == 404
     # the reviewer sees the contribution while reviewing
-    login(mw.dept_handler).post(f"/assessment/tasks/{mw.t1.pk}/submit/", {"text": "合并材料"})
-    page = login(mw.office_admin).get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
+    signed_in(mw.dept_handler).post(f"/assessment/tasks/{mw.t1.pk}/submit/", {"text": "合并材料"})
+    page = signed_in(mw.office_admin).get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
     assert "审核通过" in page and "已组织社区宣讲" in page
     page = coop.get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
     assert "不能再提交或撤回" in page and "提交配合材料" not in page

@@ -17,7 +17,7 @@ from wenming.assessment.choices import (
 )
 from wenming.assessment.models import Card, Indicator, MaterialTask, Problem, Site
 from wenming.assessment.tasks import month_start
-from wenming.core.testing import read_export
+from wenming.core.testing import read_export, signed_in
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 
@@ -25,11 +25,6 @@ from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def sheet(resp):
@@ -60,7 +55,7 @@ def test_task_export_holds_every_row_of_the_filtered_tab(aw):
                                  review_note="材料齐全")
     tasks.filter(unit=aw.unit_b, period="2026-03", indicator__code="Ⅲ-2").update(
         status=TaskStatus.SUBMITTED, first_submitted_at=at(2026, 3, 5), submitted_at=at(2026, 3, 5))
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
 
     title, header, rows = sheet(office.get("/assessment/tasks/?tab=all&format=xlsx"))
     assert title.startswith("网报资料（全部")
@@ -89,15 +84,15 @@ def test_task_export_holds_every_row_of_the_filtered_tab(aw):
 def test_task_export_scope_is_the_pages(aw):
     _many_tasks(aw)
     # 江北街道's institute admin: only 江北街道's rows, default tab 待申报 as on the page
-    town = login(aw.institute_admin)
+    town = signed_in(aw.institute_admin)
     _, _, rows = sheet(town.get("/assessment/tasks/?tab=all&format=xlsx"))
     assert len(rows) == 36 and {r["责任单位"] for r in rows} == {"江北街道"}
     _, _, rows = sheet(town.get("/assessment/tasks/?format=xlsx"))
     assert len(rows) == 36 and {r["状态"] for r in rows} == {"待申报"}
-    _, _, rows = sheet(login(aw.dept_handler).get("/assessment/tasks/?tab=all&format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.dept_handler).get("/assessment/tasks/?tab=all&format=xlsx"))
     assert {r["责任单位"] for r in rows} == {"区综合行政执法局"}
     # someone answering for no unit: the page's empty list
-    _, _, rows = sheet(login(aw.citizen).get("/assessment/tasks/?tab=all&format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.citizen).get("/assessment/tasks/?tab=all&format=xlsx"))
     assert rows == []
     r = Client().get("/assessment/tasks/?tab=all&format=xlsx")
     assert r.status_code == 302 and "/login" in r["Location"]
@@ -105,7 +100,7 @@ def test_task_export_scope_is_the_pages(aw):
 
 def test_task_export_with_a_nonsense_month_is_still_a_sheet(aw):
     month_start(now=at(2026, 11, 1, 1))
-    title, _, rows = sheet(login(aw.office_admin).get("/assessment/tasks/?tab=all&period=a/b*[c]&format=xlsx"))
+    title, _, rows = sheet(signed_in(aw.office_admin).get("/assessment/tasks/?tab=all&period=a/b*[c]&format=xlsx"))
     assert rows == [] and title == "网报资料（全部）"
 
 
@@ -132,7 +127,7 @@ def test_card_export_holds_every_card_of_the_filter_beyond_the_pages_200(aw):
               withdrawn_at=at(2026, 11, 4), rule=CardRuleCode.RED_YELLOWS, color=CardColor.RED),
         _card(aw, aw.unit_b, 1004, period="2026-10"),
     ])
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     page = office.get("/assessment/cards/").content.decode()
     assert page.count('class="task-card') == 200 and "导出 Excel" in page
 
@@ -160,11 +155,11 @@ def test_card_export_holds_every_card_of_the_filter_beyond_the_pages_200(aw):
     assert len(rows) == 213
 
     # scope: a unit's people get their own cards only; a stranger none; anonymous to the login
-    _, _, rows = sheet(login(aw.town_b_admin).get("/assessment/cards/?format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.town_b_admin).get("/assessment/cards/?format=xlsx"))
     assert len(rows) == 5 and {r["单位"] for r in rows} == {"曾口镇"}
-    _, _, rows = sheet(login(aw.institute_admin).get("/assessment/cards/?format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.institute_admin).get("/assessment/cards/?format=xlsx"))
     assert len(rows) == 105 and {r["单位"] for r in rows} == {"江北街道"}
-    _, _, rows = sheet(login(aw.citizen).get("/assessment/cards/?format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.citizen).get("/assessment/cards/?format=xlsx"))
     assert rows == []
     assert Client().get("/assessment/cards/?format=xlsx").status_code == 302
 
@@ -184,7 +179,7 @@ def test_problem_export_holds_every_problem_of_the_status_tab(aw):
                                                       recheck_note="整改到位")
     Problem.objects.filter(description="问题3").update(status=ProblemStatus.REPORTED, reported_at=at(2026, 11, 4))
     Problem.objects.filter(description="问题5").update(reopen_count=2, escalation_level=1)
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     page = office.get("/assessment/problems/").content.decode()
     assert "导出 Excel" in page
 
@@ -210,9 +205,9 @@ def test_problem_export_holds_every_problem_of_the_status_tab(aw):
     assert len(rows) == 60
 
     # scope
-    _, _, rows = sheet(login(aw.town_b_admin).get("/assessment/problems/?status=&format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.town_b_admin).get("/assessment/problems/?status=&format=xlsx"))
     assert len(rows) == 30 and {r["责任单位"] for r in rows} == {"曾口镇"}
-    _, _, rows = sheet(login(aw.dept_handler).get("/assessment/problems/?status=&format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.dept_handler).get("/assessment/problems/?status=&format=xlsx"))
     assert rows == []
     assert Client().get("/assessment/problems/?format=xlsx").status_code == 302
 
@@ -221,7 +216,7 @@ def test_problem_export_reads_rows_without_a_query_each(aw, django_assert_max_nu
     Problem.objects.bulk_create([
         Problem(district=aw.district, unit=aw.unit_a, description=f"问题{n}", found_at=at(2026, 11, 2),
                 found_by=aw.inspector, deadline_days=3, due_at=at(2026, 11, 5)) for n in range(40)])
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     with django_assert_max_num_queries(8):
         _, _, rows = sheet(office.get("/assessment/problems/?format=xlsx"))
     assert len(rows) == 40
@@ -237,7 +232,7 @@ def test_unit_export_masks_phones_as_the_page_does(aw):
                         department=aw.dept, full_name="联络员乙", phone="13987654321")
     services.unit_set_people(actor=aw.office_admin, unit_id=aw.unit_dept.pk, responsible_id=head.pk,
                              contact_ids=[clerk.pk, aw.dept_handler.pk])
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     page = office.get("/assessment/units/").content.decode()
     assert "导出 Excel" in page and "13812345678" in page
 
@@ -257,15 +252,15 @@ def test_unit_export_masks_phones_as_the_page_does(aw):
     assert sorted(r["单位"] for r in rows) == ["曾口镇", "江北街道"] and "未设置联络员" in title
 
     # a unit's own people: their unit only, phones masked exactly as their page shows them
-    mine = login(clerk)
+    mine = signed_in(clerk)
     page = mine.get("/assessment/units/").content.decode()
     assert "138****5678" in page and "13812345678" not in page
     _, _, rows = sheet(mine.get("/assessment/units/?format=xlsx"))
     assert len(rows) == 1 and rows[0]["单位"] == "区综合行政执法局"
     assert rows[0]["责任人电话"] == "138****5678" and "139****4321" in rows[0]["联络员"]
     assert not any("13812345678" in str(v) or "13987654321" in str(v) for r in rows for v in r.values())
-    _, _, rows = sheet(login(aw.town_b_admin).get("/assessment/units/?format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.town_b_admin).get("/assessment/units/?format=xlsx"))
     assert [r["单位"] for r in rows] == ["曾口镇"]
-    _, _, rows = sheet(login(aw.citizen).get("/assessment/units/?format=xlsx"))
+    _, _, rows = sheet(signed_in(aw.citizen).get("/assessment/units/?format=xlsx"))
     assert rows == []
     assert Client().get("/assessment/units/?format=xlsx").status_code == 302

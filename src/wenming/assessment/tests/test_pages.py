@@ -7,22 +7,18 @@ from django.test import Client
 
 from wenming.assessment.models import Bulletin, Card, MaterialTask, Problem
 from wenming.assessment.tasks import month_end, month_start
+from wenming.core.testing import signed_in
 
 from .conftest import INDICATORS_CSV, at, png
 
 pytestmark = pytest.mark.django_db
 
 
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
 
 def test_office_pages_render(aw):
     month_start(now=at(2026, 11, 1, 1))
     month_end(now=at(2026, 12, 1, 1))
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     for url in ("/assessment/", "/assessment/?period=2026-11", "/assessment/tasks/", "/assessment/tasks/?tab=all",
                 "/assessment/indicators/", f"/assessment/systems/{aw.system.pk}/", "/assessment/cards/",
                 "/assessment/problems/", "/assessment/problems/new/", "/assessment/sites/", "/assessment/measures/",
@@ -44,7 +40,7 @@ def test_office_pages_render(aw):
 
 
 def test_import_page_shows_the_row_report(aw):
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     bad = INDICATORS_CSV + "Ⅰ-1,别名,Ⅱ-1,学习宣传,Ⅲ-8,x,abc,,\n"
     r = office.post("/assessment/indicators/", {"kind": "system", "year": "2031",
                                                 "file": SimpleUploadedFile("bad.csv", bad.encode())})
@@ -58,12 +54,12 @@ def test_import_page_shows_the_row_report(aw):
 def test_unit_files_on_the_page_and_office_returns_it(aw):
     month_start(now=at(2026, 11, 1, 1))
     task = MaterialTask.objects.get(indicator__code="Ⅲ-3", period="2026-11")  # 江北街道's
-    town = login(aw.institute_admin)
+    town = signed_in(aw.institute_admin)
     assert "Ⅲ-3" in town.get("/assessment/tasks/").content.decode()
     assert "提交申报" in town.get(f"/assessment/tasks/{task.pk}/").content.decode()
     r = town.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "实施方案", "photos": [png()]})
     assert r.status_code == 302
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     assert "审核通过" in office.get(f"/assessment/tasks/{task.pk}/").content.decode()
     office.post(f"/assessment/tasks/{task.pk}/return/", {"reason": "缺少印发文件"})
     task.refresh_from_db()
@@ -71,45 +67,45 @@ def test_unit_files_on_the_page_and_office_returns_it(aw):
     page = town.get(f"/assessment/tasks/{task.pk}/").content.decode()
     assert "缺少印发文件" in page and "重新申报" in page
     # another unit's task: 404 on every page (城管 is neither lead nor cooperating on Ⅲ-3)
-    other = login(aw.dept_handler)
+    other = signed_in(aw.dept_handler)
     assert other.get(f"/assessment/tasks/{task.pk}/").status_code == 404
     assert other.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}).status_code == 404
     # 曾口镇 cooperates on Ⅲ-3: it reads the task but cannot file it
-    coop = login(aw.town_b_admin)
+    coop = signed_in(aw.town_b_admin)
     assert coop.get(f"/assessment/tasks/{task.pk}/").status_code == 200
     assert coop.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}).status_code == 404
-    assert login(aw.dept_handler).get(f"/assessment/units/{aw.unit_a.pk}/").status_code == 404
-    assert login(aw.dept_handler).get("/assessment/indicators/").status_code == 404
+    assert signed_in(aw.dept_handler).get(f"/assessment/units/{aw.unit_a.pk}/").status_code == 404
+    assert signed_in(aw.dept_handler).get("/assessment/indicators/").status_code == 404
 
 
 def test_inspection_pages_flow(aw):
-    inspector = login(aw.inspector)
+    inspector = signed_in(aw.inspector)
     inspector.post("/assessment/sites/", {"name": "江北背街", "kind": "back_street", "unit": aw.unit_a.pk})
     site = aw.unit_a.sites.get()
     r = inspector.post("/assessment/problems/new/", {"site": site.pk, "description": "墙面乱涂画", "photos": [png()],
                                                      "deadline_days": "3"})
     problem = Problem.objects.get()
     assert r.status_code == 302 and problem.unit == aw.unit_a
-    town = login(aw.institute_admin)
+    town = signed_in(aw.institute_admin)
     assert "报告整改情况" in town.get(f"/assessment/problems/{problem.pk}/").content.decode()
     town.post(f"/assessment/problems/{problem.pk}/report/", {"report": "已粉刷", "photos": [png()]})
     inspector.post(f"/assessment/problems/{problem.pk}/recheck/", {"passed": "1"})
     problem.refresh_from_db()
     assert problem.status == "closed"
-    assert login(aw.town_b_admin).get(f"/assessment/problems/{problem.pk}/").status_code == 404
+    assert signed_in(aw.town_b_admin).get(f"/assessment/problems/{problem.pk}/").status_code == 404
 
 
 def test_card_appeal_measure_and_bulletin_pages(aw):
     month_start(now=at(2026, 11, 1, 1))
     month_end(now=at(2026, 12, 1, 1))
     card = Card.objects.filter(unit=aw.unit_a).first()
-    town = login(aw.institute_admin)
+    town = signed_in(aw.institute_admin)
     assert card.reason in town.get(f"/assessment/units/{aw.unit_a.pk}/").content.decode()
     town.post(f"/assessment/cards/{card.pk}/appeal/", {"reason": "网络故障"})
-    login(aw.office_admin).post(f"/assessment/cards/{card.pk}/revoke/", {"note": "属实"})
+    signed_in(aw.office_admin).post(f"/assessment/cards/{card.pk}/revoke/", {"note": "属实"})
     card.refresh_from_db()
     assert card.status == "revoked"
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     office.post("/assessment/measures/", {"unit": aw.unit_b.pk, "kind": "talk", "reason": "滞后", "date": "2026-11-20"})
     r = office.post("/assessment/bulletins/", {"period": "2026-11"})
     bulletin = Bulletin.objects.get()
@@ -126,16 +122,16 @@ def test_ads_campaign_and_public_vote_pages(aw):
     from wenming.assessment import outreach
     from wenming.assessment.models import Nominee, PublicAd
 
-    inspector = login(aw.inspector)
+    inspector = signed_in(aw.inspector)
     inspector.post("/assessment/ads/", {"place": "江北大道公交站", "kind": "lightbox", "condition": "damaged"})
     assert "需更换" in inspector.get("/assessment/ads/").content.decode()
     assert PublicAd.objects.get().needs_replacement
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     today = dt.date.today()
     office.post("/assessment/campaigns/", {"title": "巴州好人", "starts_on": (today - dt.timedelta(days=2)).isoformat(),
                                            "ends_on": (today + dt.timedelta(days=2)).isoformat()})
     campaign = outreach.Campaign.objects.get()
-    login(aw.citizen).post("/assessment/campaigns/", {"campaign": campaign.pk, "name": "李大姐", "category": "good_person",
+    signed_in(aw.citizen).post("/assessment/campaigns/", {"campaign": campaign.pk, "name": "李大姐", "category": "good_person",
                                                       "story": "照顾孤寡老人十年"})
     nominee = Nominee.objects.get()
     office.post("/assessment/campaigns/", {"review": nominee.pk, "approve": "1"})

@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from wenming.assessment import selectors, services
 from wenming.assessment.models import Event, MaterialTask, RoundSite
 from wenming.assessment.tasks import month_start
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.testing import signed_in
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 
@@ -18,11 +18,6 @@ from .conftest import at, png
 pytestmark = pytest.mark.django_db
 A = "/api/v1/assessment/"
 
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 # ---------------------------------------------------------------------------- unit people
@@ -122,7 +117,7 @@ def test_unit_people_api(aw, api):
 
 
 def test_units_page_and_people_form(aw):
-    office = login(aw.office_admin)
+    office = signed_in(aw.office_admin)
     r = office.get("/assessment/units/")
     assert r.status_code == 200
     body = r.content.decode()
@@ -142,7 +137,7 @@ def test_units_page_and_people_form(aw):
     body = office.get(f"/assessment/units/{aw.unit_a.pk}/").content.decode()
     assert "责任人与联络员" in body and "station_admin" in body
     # a unit's own person sees its unit but cannot edit; another unit is not there
-    own = login(aw.institute_admin)
+    own = signed_in(aw.institute_admin)
     body = own.get("/assessment/units/").content.decode()
     assert "江北街道" in body and "曾口镇" not in body and "设置</a>" not in body
     assert own.get(f"/assessment/units/{aw.unit_a.pk}/people/").status_code == 404
@@ -323,7 +318,7 @@ def test_rounds_api(aw, sites, api):
 
 def test_round_pages(aw, sites):
     today = timezone.localdate()
-    inspector = login(aw.inspector)
+    inspector = signed_in(aw.inspector)
     r = inspector.post(
         "/assessment/rounds/",
         {
@@ -380,11 +375,11 @@ def test_round_pages(aw, sites):
     r = inspector.post("/assessment/rounds/", {"date": "", "sites": [str(sites[2].pk)]})
     assert r.status_code == 200 and f'value="{sites[2].pk}" checked' in r.content.decode()
     # the leader reads, a unit sees nothing
-    leader = login(aw.leader)
+    leader = signed_in(aw.leader)
     assert leader.get(f"/assessment/rounds/{rnd.pk}/").status_code == 200
     assert leader.get(f"/assessment/rounds/{rnd.pk}/edit/").status_code == 404
-    assert login(aw.institute_admin).get("/assessment/rounds/").status_code == 404
-    assert login(aw.institute_admin).get(f"/assessment/rounds/{rnd.pk}/").status_code == 404
+    assert signed_in(aw.institute_admin).get("/assessment/rounds/").status_code == 404
+    assert signed_in(aw.institute_admin).get(f"/assessment/rounds/{rnd.pk}/").status_code == 404
 
 
 def test_units_page_shows_numbers_in_full_to_the_office_and_masked_to_units(aw):
@@ -393,12 +388,12 @@ def test_units_page_shows_numbers_in_full_to_the_office_and_masked_to_units(aw):
     services.unit_set_people(
         actor=aw.office_admin, unit_id=aw.unit_a.pk, responsible_id=aw.institute_admin.pk, contact_ids=[]
     )
-    office = login(aw.office_admin).get("/assessment/units/").content.decode()
+    office = signed_in(aw.office_admin).get("/assessment/units/").content.decode()
     assert 'href="tel:13812345678"' in office
-    own = login(aw.institute_admin).get("/assessment/units/").content.decode()
+    own = signed_in(aw.institute_admin).get("/assessment/units/").content.decode()
     assert "138****5678" in own and "13812345678" not in own
     # the filter lists the units still without a contact (all three here)
-    body = login(aw.office_admin).get("/assessment/units/?missing=1").content.decode()
+    body = signed_in(aw.office_admin).get("/assessment/units/?missing=1").content.decode()
     assert "未设置联络员（3）" in body and body.count('class="task-card late"') == 3
 
 
@@ -407,7 +402,7 @@ def test_a_future_round_offers_no_checks_yet(aw, sites):
     rnd = services.round_create(
         actor=aw.office_admin, date=later, inspector_ids=[aw.inspector.pk], site_ids=[sites[0].pk]
     )
-    body = login(aw.inspector).get(f"/assessment/rounds/{rnd.pk}/").content.decode()
+    body = signed_in(aw.inspector).get(f"/assessment/rounds/{rnd.pk}/").content.decode()
     assert "江北农贸市场" in body and "无问题，已查" not in body
-    body = login(aw.inspector).get("/assessment/rounds/").content.decode()
+    body = signed_in(aw.inspector).get("/assessment/rounds/").content.decode()
     assert "已安排" in body

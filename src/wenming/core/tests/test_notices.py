@@ -1,10 +1,8 @@
 """In-app notices: idempotent per key, private to their user, read on open, shown as a badge."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.races import race_calls
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.models import Notice
 from wenming.core.notices import mark_read, notify, unread_count
@@ -101,18 +99,6 @@ def test_api_lists_own_and_marks_read(api, two):
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_of_a_job_at_once_store_one_notice(two):
     a, b = two
-    barrier = threading.Barrier(4)
-
-    def run():
-        barrier.wait()
-        try:
-            notify([a, b], title="月底提醒", key="assessment:due:2026-11")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race_calls([lambda: notify([a, b], title="月底提醒", key="assessment:due:2026-11")] * 4)
+    assert not [r for r in results if isinstance(r, BaseException)], results
     assert Notice.objects.filter(key="assessment:due:2026-11").count() == 2

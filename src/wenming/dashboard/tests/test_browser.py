@@ -2,15 +2,10 @@
 
 import pytest
 
+from tests.plugins.browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_url, username):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Wenming@2026")
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("size,query,name", [("desktop", "", "dashboard-desktop"),
@@ -18,7 +13,7 @@ def login(page, live_url, username):
                                              ("desktop", "?wall=1", "dashboard-wall")])
 def test_dashboard_draws_its_charts(known, live_url, browser_page, size, query, name):
     page = browser_page(size)
-    login(page, live_url, "leader")
+    sign_in(page, live_url, "leader")
     page.goto(f"{live_url}/dashboard/{query}")
     page.wait_for_load_state("networkidle")
     for chart in ("chart-trend", "chart-hours", "chart-order-cat", "chart-demand-cat", "chart-map"):
@@ -33,7 +28,7 @@ def test_dashboard_draws_its_charts(known, live_url, browser_page, size, query, 
                                        ("phone", "dashboard-department-phone")])
 def test_department_clerk_sees_their_department(known, live_url, browser_page, size, name):
     page = browser_page(size)
-    login(page, live_url, "dept_handler")
+    sign_in(page, live_url, "dept_handler")
     page.goto(f"{live_url}/dashboard/")
     page.wait_for_load_state("networkidle")
     assert "区综合行政执法局 · 接诉即办数据" in page.inner_text("h1")
@@ -64,7 +59,7 @@ def test_map_draws_the_imported_boundaries(known, live_url, browser_page):
     path = Path(tempfile.mkdtemp()) / "bazhou.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     page = browser_page("desktop")
-    login(page, live_url, "center_admin")
+    sign_in(page, live_url, "center_admin")
     page.goto(f"{live_url}/admin/regions/regionoutline/import/")
     page.set_input_files("input[name=file]", str(path))
     browser_page.screenshot(page, "admin-outline-import")
@@ -73,7 +68,7 @@ def test_map_draws_the_imported_boundaries(known, live_url, browser_page):
     assert "已导入 2 个区域边界" in page.inner_text("body")
     assert RegionOutline.objects.count() == 2
     page = browser_page("desktop")
-    login(page, live_url, "leader")
+    sign_in(page, live_url, "leader")
     page.goto(f"{live_url}/dashboard/")
     page.wait_for_load_state("networkidle")
     assert page.locator("#chart-map canvas").count() == 1

@@ -4,31 +4,25 @@ is recorded, and the month's department ranking changes."""
 
 import pytest
 
+from tests.plugins.browser import sign_in
 from wenming.demands.models import Demand
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_url, username):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Wenming@2026")
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 def test_cadre_to_callback_changes_the_ranking(dw, live_url, browser_page):
     w = dw
     # the month's ranking before: no department has anything yet
     leader = browser_page("desktop")
-    login(leader, live_url, "leader")
+    sign_in(leader, live_url, "leader")
     leader.goto(f"{live_url}/demands/rankings/")
     assert "本月还没有数据" in leader.content() or "区综合行政执法局" in leader.content()
     assert leader.locator("table.ranking tr.red").count() == 0
 
     # 1. the cadre, on a phone, visits a household and records its demand
     cadre = browser_page("phone")
-    login(cadre, live_url, "cadre")
+    sign_in(cadre, live_url, "cadre")
     assert "王大爷" in cadre.content()
     cadre.click("text=王大爷")
     cadre.fill("textarea[name=note]", "入户走访，老人身体尚好")
@@ -42,7 +36,7 @@ def test_cadre_to_callback_changes_the_ranking(dw, live_url, browser_page):
 
     # 2. the community accepts it and whistles to two departments, traffic police leading
     admin = browser_page("desktop")
-    login(admin, live_url, "station_admin")
+    sign_in(admin, live_url, "station_admin")
     admin.goto(f"{live_url}/demands/board/")
     assert d.number in admin.content()
     admin.goto(f"{live_url}/demands/{d.pk}/")
@@ -60,7 +54,7 @@ def test_cadre_to_callback_changes_the_ranking(dw, live_url, browser_page):
     # 3. both departments report in from their inboxes, on phones
     for username in ("dept_handler", "traffic"):
         h = browser_page("phone")
-        login(h, live_url, username)
+        sign_in(h, live_url, username)
         h.goto(f"{live_url}/demands/inbox/")
         h.locator(".order-card", has_text=d.number).click()
         browser_page.screenshot(h, f"3-{username}-report-in-phone")
@@ -104,7 +98,7 @@ def test_badge_on_the_board_leads_to_the_merge_and_the_citizen_hears_of_the_clos
     first = walk.record(by=w.citizen, description="小区南门有人占道摆摊卖菜，早上堵住出口")
     walk.record(by=w.cadre, category=w.cat_parking, description="楼下车辆乱停")
     phone = browser_page("phone")
-    login(phone, live_url, "citizen_b")
+    sign_in(phone, live_url, "citizen_b")
     phone.goto(f"{live_url}/demands/report/")
     phone.select_option("select[name=category]", str(w.cat_stall.pk))
     phone.select_option("select[name=node]", str(w.village_a.pk))
@@ -119,7 +113,7 @@ def test_badge_on_the_board_leads_to_the_merge_and_the_citizen_hears_of_the_clos
 
     for size in ("phone", "desktop"):
         admin = browser_page(size)
-        login(admin, live_url, "station_admin")
+        sign_in(admin, live_url, "station_admin")
         admin.goto(f"{live_url}/demands/board/")
         browser_page.screenshot(admin, f"dup-board-{size}")
         assert admin.locator(".b-dup:visible").count() == 2

@@ -7,11 +7,11 @@ import datetime as dt
 import re
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wenming.core.models import Notice
+from wenming.core.testing import signed_in
 from wenming.demands import notices, selectors, services
 from wenming.demands.models import Demand
 
@@ -19,11 +19,6 @@ from .conftest import API
 
 BADGE = "疑似重复</a>"  # the desktop row's link; the phone card shows it inside the card's link
 
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def payload(dw, **kw):
@@ -57,7 +52,7 @@ def test_a_pair_of_open_demands_is_marked_and_unrelated_ones_are_not(dw, walk):
     assert flags(dw) == {first.pk: True, second.pk: True, other_cat.pk: False, old.pk: False}
     assert dict(selectors.whistle_board_for(user=dw.station_admin_b).values_list("pk", "maybe_duplicate")) == {
         other_place.pk: False}
-    r = login(dw.station_admin).get("/demands/board/")
+    r = signed_in(dw.station_admin).get("/demands/board/")
     rows = board_rows(r.content.decode())
     assert rows == {old.number: False, first.number: True, second.number: True, other_cat.number: False}
     body = r.content.decode()
@@ -92,7 +87,7 @@ def test_a_closed_neighbour_marks_only_a_demand_recorded_anyway(dw, walk, api):
     assert record.data["record_anyway"] == [open_one.pk] and "仍登记为新诉求" in record.note
     services.demand_reject(demand_id=open_one.pk, actor=dw.station_admin, reason="测试")
     assert flags(dw) == {anyway.pk: True}  # the closed one is still there to merge into
-    page = login(dw.station_admin).get(f"/demands/{anyway.pk}/").content.decode()
+    page = signed_in(dw.station_admin).get(f"/demands/{anyway.pk}/").content.decode()
     assert 'id="duplicates"' in page and closed.number in page and "合并到此单" in page
     # nothing left to merge into: the badge goes
     Demand.objects.filter(pk=closed.pk).update(collected_at=timezone.now() - dt.timedelta(days=30))
@@ -108,13 +103,13 @@ def test_force_without_candidates_is_not_marked(dw, api):
 
 def test_report_page_record_anyway_marks_the_demand(dw, walk):
     walk.record(by=dw.citizen)
-    c = login(dw.citizen_b)
+    c = signed_in(dw.citizen_b)
     c.post("/demands/report/", {**payload(dw), "force": "1"})
     assert Demand.objects.filter(recorded_anyway=True, reporter=dw.citizen_b).count() == 1
 
 
 def test_the_board_costs_the_same_queries_for_2_rows_or_30(dw, walk):
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
     walk.record(by=dw.citizen)
     walk.record(by=dw.citizen)
     c.get("/demands/board/")  # warm caches (config, sessions)
@@ -133,7 +128,7 @@ def test_the_board_costs_the_same_queries_for_2_rows_or_30(dw, walk):
 def test_dispatcher_merges_from_the_demand_page_and_the_badge_goes(dw, walk):
     first = walk.record(by=dw.citizen)
     second = walk.record(by=dw.citizen_b, node=dw.village_a)
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
     r = c.post(f"/demands/{second.pk}/merge/", {"into": first.pk}, follow=True)
     assert "已合并" in r.content.decode()
     second.refresh_from_db()
@@ -144,14 +139,14 @@ def test_dispatcher_merges_from_the_demand_page_and_the_badge_goes(dw, walk):
 def test_who_may_not_see_the_board_or_merge(dw, walk):
     first = walk.record(by=dw.citizen)
     second = walk.record(by=dw.citizen, node=dw.village_a)
-    assert login(dw.citizen).get("/demands/board/").status_code == 404
-    assert login(dw.dept_handler).get("/demands/board/").status_code == 404
+    assert signed_in(dw.citizen).get("/demands/board/").status_code == 404
+    assert signed_in(dw.dept_handler).get("/demands/board/").status_code == 404
     # another community's dispatcher: not on their board, and the demand is not found
     assert flags(dw) and not selectors.whistle_board_for(user=dw.station_admin_b).exists()
-    assert login(dw.station_admin_b).post(f"/demands/{second.pk}/merge/", {"into": first.pk}).status_code == 404
+    assert signed_in(dw.station_admin_b).post(f"/demands/{second.pk}/merge/", {"into": first.pk}).status_code == 404
     # a leader sees the badge but gets no merge button
-    assert BADGE in login(dw.leader).get("/demands/board/").content.decode()
-    assert "合并到此单" not in login(dw.leader).get(f"/demands/{second.pk}/").content.decode()
+    assert BADGE in signed_in(dw.leader).get("/demands/board/").content.decode()
+    assert "合并到此单" not in signed_in(dw.leader).get(f"/demands/{second.pk}/").content.decode()
     second.refresh_from_db()
     assert second.status == "received"
 
@@ -192,7 +187,7 @@ def test_the_citizen_of_a_merged_report_hears_when_the_target_closes(dw, walk, a
     assert notices.merged_target_closed(target) == 0
     assert len(merged_notices(dw.citizen_b)) == 1
     # the link opens the citizen's own report, which shows the shared outcome
-    page = login(dw.citizen_b).get(n.link).content.decode()
+    page = signed_in(dw.citizen_b).get(n.link).content.decode()
     assert "摊点已清理，已劝离" in page and "满意（已解决）" in page
 
 
@@ -227,7 +222,7 @@ def test_merging_into_a_closed_demand_tells_the_reporters_at_once(dw, walk, api)
     keys = {x.key for x in merged_notices(dw.citizen_b)}
     assert keys == {f"demands:merged-closed:{dup.pk}:1", f"demands:merged-closed:{later.pk}:1"}
     # its own page: no link to a demand the citizen may not open
-    page = login(dw.citizen_b).get(f"/demands/{dup.pk}/").content.decode()
+    page = signed_in(dw.citizen_b).get(f"/demands/{dup.pk}/").content.decode()
     assert closed.number in page and f'href="/demands/{closed.pk}/"' not in page
 
 

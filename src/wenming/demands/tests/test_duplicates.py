@@ -3,19 +3,13 @@ within the configured number of days. The person merges (one outcome) or records
 
 import datetime as dt
 
-from django.test import Client
 from django.utils import timezone
 
+from wenming.core.testing import signed_in
 from wenming.demands import services
 from wenming.demands.models import Demand, DemandConfig, DemandEvent, Household, Visit
 
 from .conftest import API
-
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def payload(dw, **kw):
@@ -126,7 +120,7 @@ def test_dispatcher_merges_at_recording_without_following(dw, walk, api):
 
 def test_report_page_shows_the_duplicate_and_lets_the_citizen_choose(dw, walk):
     target = walk.record(by=dw.citizen)
-    c = login(dw.citizen_b)
+    c = signed_in(dw.citizen_b)
     form = payload(dw, node=dw.village_a.pk)
     r = c.post("/demands/report/", form)
     body = r.content.decode()
@@ -143,7 +137,7 @@ def test_report_page_shows_the_duplicate_and_lets_the_citizen_choose(dw, walk):
 
 def test_household_page_warns_and_the_visit_waits_for_the_choice(dw, walk):
     target = walk.record(by=dw.citizen)
-    c = login(dw.cadre)
+    c = signed_in(dw.cadre)
     form = {"note": "上门走访", "category": dw.cat_stall.pk, "description": "门口有人摆摊"}
     r = c.post(f"/demands/households/{dw.household.pk}/", form)
     body = r.content.decode()
@@ -160,5 +154,5 @@ def test_the_target_page_lists_what_was_merged_into_it_for_staff_only(dw, walk, 
     target = walk.record(by=dw.citizen)
     r = api(dw.citizen_b).post(f"{API}/", payload(dw, node=dw.village_a.pk, merge_into=target.pk), format="json")
     number = r.json()["number"]
-    assert number in login(dw.station_admin).get(f"/demands/{target.pk}/").content.decode()
-    assert number not in login(dw.citizen).get(f"/demands/{target.pk}/").content.decode()
+    assert number in signed_in(dw.station_admin).get(f"/demands/{target.pk}/").content.decode()
+    assert number not in signed_in(dw.citizen).get(f"/demands/{target.pk}/").content.decode()

@@ -8,17 +8,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wenming.core.testing import read_export
+from wenming.core.testing import read_export, signed_in
 from wenming.demands import selectors, services
 from wenming.demands.models import Demand
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 sheet = read_export
@@ -41,7 +36,7 @@ def test_board_export_is_every_row_of_the_board_in_scope(dw, walk):
     other_town = [walk.record(by=dw.citizen_b) for _ in range(2)]
     services.demand_accept(demand_id=town_a[0].pk, actor=dw.station_admin)      # 待派单: still on the board
     whistle(dw, town_a[1], [dw.dept])                                            # sent: off the board
-    c = login(dw.institute_admin)                                                # the town's dispatcher
+    c = signed_in(dw.institute_admin)                                                # the town's dispatcher
     page = c.get("/demands/board/").content.decode()
     assert "共 32 件" in page and "导出 Excel" in page and "format=xlsx" in page
     assert 'action="/demands/ledger.xlsx"' in page
@@ -56,18 +51,18 @@ def test_board_export_is_every_row_of_the_board_in_scope(dw, walk):
     assert first["分类"] == "测试市容 / 占道摊点" and first["诉求内容"] == "占道摆摊0"
     assert isinstance(first["登记时间"], dt.datetime)
     # the other town's dispatcher gets only its own two
-    _, _, rows_b = sheet(login(dw.station_admin_b).get("/demands/board/?format=xlsx"))
+    _, _, rows_b = sheet(signed_in(dw.station_admin_b).get("/demands/board/?format=xlsx"))
     assert sorted(r["编号"] for r in rows_b) == sorted(d.number for d in other_town)
 
 
 def test_board_export_refused_as_the_board_is(dw, walk):
     walk.record()
     for user in (dw.citizen, dw.cadre, dw.dept_handler):
-        assert login(user).get("/demands/board/?format=xlsx").status_code == 404
+        assert signed_in(user).get("/demands/board/?format=xlsx").status_code == 404
     r = Client().get("/demands/board/?format=xlsx")
     assert r.status_code == 302 and "login" in r["Location"]
     # a leader reads the board, and may export it
-    _, _, rows = sheet(login(dw.leader).get("/demands/board/?format=xlsx"))
+    _, _, rows = sheet(signed_in(dw.leader).get("/demands/board/?format=xlsx"))
     assert len(rows) == 1
 
 
@@ -88,7 +83,7 @@ def test_overdue_export_lists_the_overdue_open_demands_with_their_departments(dw
     Demand.objects.filter(pk__in=[d.pk for d in late] + [closed.pk, other.pk]).update(is_overdue=True, urge_count=1)
     Demand.objects.filter(pk=late[0].pk).update(escalation_level=2, urge_count=3)
 
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
     page = c.get("/demands/overdue/").content.decode()
     assert "导出 Excel" in page and "format=xlsx" in page
     title, head, rows = sheet(c.get("/demands/overdue/?format=xlsx"))
@@ -101,12 +96,12 @@ def test_overdue_export_lists_the_overdue_open_demands_with_their_departments(dw
     assert top["承办部门"] == "区综合行政执法局(牵头)待签收、区公安局交警大队待签收"
     assert top["状态"] == "待签收" and isinstance(top["办理时限"], dt.datetime)
     # the other place's station admin gets its own; the district's centre admin gets all four
-    _, _, rows_b = sheet(login(dw.station_admin_b).get("/demands/overdue/?format=xlsx"))
+    _, _, rows_b = sheet(signed_in(dw.station_admin_b).get("/demands/overdue/?format=xlsx"))
     assert [r["编号"] for r in rows_b] == [other.number]
-    _, _, rows_all = sheet(login(dw.center_admin).get("/demands/overdue/?format=xlsx"))
+    _, _, rows_all = sheet(signed_in(dw.center_admin).get("/demands/overdue/?format=xlsx"))
     assert len(rows_all) == 4
     for user in (dw.citizen, dw.dept_handler, dw.cadre):
-        assert login(user).get("/demands/overdue/?format=xlsx").status_code == 404
+        assert signed_in(user).get("/demands/overdue/?format=xlsx").status_code == 404
 
 
 # --- the department inbox --------------------------------------------------------------------------
@@ -125,7 +120,7 @@ def test_inbox_export_is_the_departments_live_work_only(dw, walk):
     not_ours = walk.record()
     whistle(dw, not_ours, [dw.dept_housing])
 
-    c = login(dw.handler_traffic)
+    c = signed_in(dw.handler_traffic)
     page = c.get("/demands/inbox/").content.decode()
     assert "导出 Excel" in page and "format=xlsx" in page and 'action="/demands/ledger.xlsx"' in page
     title, head, rows = sheet(c.get("/demands/inbox/?format=xlsx"))
@@ -137,17 +132,17 @@ def test_inbox_export_is_the_departments_live_work_only(dw, walk):
     assert by_number[mine[1].number]["派单状态"] == "已签收" and by_number[mine[1].number]["签收时间"]
     assert by_number[mine[2].number]["派单状态"] == "待签收" and by_number[mine[2].number]["超时"] is None
     # the other department's clerk sees its own inbox, not this one's
-    _, _, rows_h = sheet(login(dw.handler_housing).get("/demands/inbox/?format=xlsx"))
+    _, _, rows_h = sheet(signed_in(dw.handler_housing).get("/demands/inbox/?format=xlsx"))
     assert [r["编号"] for r in rows_h] == [not_ours.number]
     for user in (dw.citizen, dw.station_admin, dw.leader):
-        assert login(user).get("/demands/inbox/?format=xlsx").status_code == 404
+        assert signed_in(user).get("/demands/inbox/?format=xlsx").status_code == 404
 
 
 def test_inbox_export_marks_what_is_past_its_due_time(dw, walk):
     d = walk.record()
     whistle(dw, d, [dw.dept])
     d.assignments.update(sign_due_at=timezone.now() - dt.timedelta(hours=1))
-    _, _, rows = sheet(login(dw.dept_handler).get("/demands/inbox/?format=xlsx"))
+    _, _, rows = sheet(signed_in(dw.dept_handler).get("/demands/inbox/?format=xlsx"))
     assert rows[0]["超时"] == "是"
 
 
@@ -169,7 +164,7 @@ def test_ledger_holds_every_demand_recorded_in_the_period_with_its_outcome(dw, w
     services.demand_callback(demand_id=first.pk, actor=dw.station_admin, level="satisfied")
     Demand.objects.filter(pk=last.pk).update(is_overdue=True)
 
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
     title, head, rows = sheet(c.get("/demands/ledger.xlsx?start=2025-03-01&end=2025-03-31"))
     assert title == "诉求台账 2025-03-01 至 2025-03-31" and head == LEDGER_HEAD
     assert [r["编号"] for r in rows] == [first.number, last.number]   # both edge days in, neighbours out
@@ -193,7 +188,7 @@ def test_ledger_holds_every_demand_recorded_in_the_period_with_its_outcome(dw, w
 def test_ledger_defaults_to_this_month(dw, walk):
     now = walk.record()
     old = walk.record(now=timezone.now() - dt.timedelta(days=40))
-    title, _, rows = sheet(login(dw.station_admin).get("/demands/ledger.xlsx"))
+    title, _, rows = sheet(signed_in(dw.station_admin).get("/demands/ledger.xlsx"))
     today = timezone.localdate()
     assert title.startswith(f"诉求台账 {today:%Y-%m}-01 至 {today:%Y-%m}-")
     assert [r["编号"] for r in rows] == [now.number] and old.number not in str(rows)
@@ -207,7 +202,7 @@ def test_ledger_is_the_viewers_scope(dw, walk):
     url = "/demands/ledger.xlsx?start=2025-05-01&end=2025-05-31"
 
     def numbers(user):
-        return sorted(r["编号"] for r in sheet(login(user).get(url))[2])
+        return sorted(r["编号"] for r in sheet(signed_in(user).get(url))[2])
 
     assert numbers(dw.institute_admin) == sorted([a.number, sent.number])    # the town's dispatcher
     assert numbers(dw.station_admin_b) == [b.number]
@@ -215,13 +210,13 @@ def test_ledger_is_the_viewers_scope(dw, walk):
     assert numbers(dw.handler_traffic) == [sent.number]                        # what was sent to it
     assert numbers(dw.handler_housing) == []
     for user in (dw.citizen, dw.cadre, dw.volunteer_user):
-        assert login(user).get(url).status_code == 404
+        assert signed_in(user).get(url).status_code == 404
     r = Client().get(url)
     assert r.status_code == 302 and "login" in r["Location"]
 
 
 def test_ledger_refuses_bad_dates_and_long_periods_in_chinese(dw, walk):
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
     cases = {
         "start=2025-13-01&end=2025-12-31": "不是有效日期",
         "start=2025-03-01&end=soon": "结束日期「soon」不是有效日期",
@@ -241,7 +236,7 @@ def test_ledger_refuses_bad_dates_and_long_periods_in_chinese(dw, walk):
 
 def test_ledger_reads_a_fixed_number_of_queries(dw, walk):
     url = "/demands/ledger.xlsx?start=2025-06-01&end=2025-06-30"
-    c = login(dw.station_admin)
+    c = signed_in(dw.station_admin)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -5,13 +5,8 @@ import io
 from django.test import Client
 from PIL import Image
 
+from wenming.core.testing import signed_in
 from wenming.orders.models import Order, OrderPhoto
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def jpeg_bytes():
@@ -24,14 +19,14 @@ def jpeg_bytes():
 
 def test_four_steps_through_the_pages(world):
     w = world
-    citizen = login(w.citizen)
+    citizen = signed_in(w.citizen)
     r = citizen.post("/orders/new/", {"service_item": w.item_elder.pk, "description": "帮忙买菜",
                                       "address": "龙舌坝社区5栋", "contact_phone": "13800001111"})
     assert r.status_code == 302
     order = Order.objects.get()
     assert order.station == w.station_a and order.citizen == w.citizen
 
-    admin = login(w.station_admin)
+    admin = signed_in(w.station_admin)
     page = admin.get(f"/orders/{order.pk}/")
     assert "推荐队伍" in page.content.decode()
     assert w.team.name in page.content.decode()
@@ -40,7 +35,7 @@ def test_four_steps_through_the_pages(world):
     order.refresh_from_db()
     assert order.status == "dispatched"
 
-    leader = login(w.team_leader)
+    leader = signed_in(w.team_leader)
     assert order.number in leader.get("/orders/tasks/").content.decode()
     leader.post(f"/orders/{order.pk}/accept/")
     order.refresh_from_db()
@@ -61,7 +56,7 @@ def test_four_steps_through_the_pages(world):
 
 def test_refused_action_shows_reason_and_changes_nothing(world):
     w = world
-    citizen = login(w.citizen)
+    citizen = signed_in(w.citizen)
     citizen.post("/orders/new/", {"service_item": w.item_elder.pk, "description": "x", "address": "y",
                                   "contact_phone": "13800001111"})
     order = Order.objects.get()
@@ -72,7 +67,7 @@ def test_refused_action_shows_reason_and_changes_nothing(world):
 
 
 def test_place_form_shows_field_errors_and_writes_nothing(world):
-    r = login(world.citizen).post("/orders/new/", {"service_item": world.item_elder.pk, "description": "",
+    r = signed_in(world.citizen).post("/orders/new/", {"service_item": world.item_elder.pk, "description": "",
                                                    "address": "a" * 300, "contact_phone": "123"})
     assert r.status_code == 200
     body = r.content.decode()
@@ -82,10 +77,10 @@ def test_place_form_shows_field_errors_and_writes_nothing(world):
 
 def test_other_station_admin_gets_404_page(world):
     w = world
-    login(w.citizen).post("/orders/new/", {"service_item": w.item_elder.pk, "description": "x", "address": "y",
+    signed_in(w.citizen).post("/orders/new/", {"service_item": w.item_elder.pk, "description": "x", "address": "y",
                                            "contact_phone": "13800001111"})
     order = Order.objects.get()
-    outsider = login(w.station_admin_b)
+    outsider = signed_in(w.station_admin_b)
     assert outsider.get(f"/orders/{order.pk}/").status_code == 404
     assert outsider.post(f"/orders/{order.pk}/dispatch/", {"team": w.team_b.pk}).status_code == 404
     order.refresh_from_db()
@@ -96,21 +91,21 @@ def test_role_start_pages_render(world):
     w = world
     for user, path in [(w.citizen, "/orders/mine/"), (w.team_leader, "/orders/tasks/"),
                        (w.station_admin, "/orders/console/"), (w.leader, "/dashboard/")]:  # issue 6: leaders start on the dashboard
-        client = login(user)
+        client = signed_in(user)
         assert client.get("/").url == path
         assert client.get(path).status_code == 200
-    assert login(w.citizen).get("/orders/console/").status_code == 404
+    assert signed_in(w.citizen).get("/orders/console/").status_code == 404
     assert Client().get("/").status_code == 200
     assert Client().get("/orders/new/").status_code == 200
 
 
 def test_admin_order_list_is_scoped(world):
     w = world
-    login(w.citizen).post("/orders/new/", {"service_item": w.item_elder.pk, "description": "x", "address": "y",
+    signed_in(w.citizen).post("/orders/new/", {"service_item": w.item_elder.pk, "description": "x", "address": "y",
                                            "contact_phone": "13800001111"})
     order = Order.objects.get()
-    mine = login(w.station_admin).get("/admin/orders/order/")
+    mine = signed_in(w.station_admin).get("/admin/orders/order/")
     assert mine.status_code == 200 and order.number in mine.content.decode()
-    other = login(w.station_admin_b).get("/admin/orders/order/")
+    other = signed_in(w.station_admin_b).get("/admin/orders/order/")
     assert other.status_code == 200 and order.number not in other.content.decode()
-    assert login(w.station_admin_b).get(f"/admin/orders/order/{order.pk}/change/").status_code in (302, 404)
+    assert signed_in(w.station_admin_b).get(f"/admin/orders/order/{order.pk}/change/").status_code in (302, 404)

@@ -6,23 +6,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.plugins.browser import sign_in
 from wenming.activities.services import PublishInput, activity_publish
 from wenming.volunteers.models import JoinRequest, VolunteerOrg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_url, username, password="Wenming@2026"):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
-
 
 def test_a_volunteer_joins_a_team_with_the_leaders_agreement(world, live_url, browser_page):
     phone = browser_page("phone")
-    login(phone, live_url, "volunteer")
+    sign_in(phone, live_url, "volunteer")
     phone.goto(f"{live_url}/volunteers/me/")
     phone.click("text=加入队伍和组织")
     card = phone.locator(".join-card", has_text="滨河关爱服务队")
@@ -32,7 +26,7 @@ def test_a_volunteer_joins_a_team_with_the_leaders_agreement(world, live_url, br
     browser_page.screenshot(phone, "join-1-asked-phone")
 
     leader = browser_page("desktop")
-    login(leader, live_url, "team_leader_2")
+    sign_in(leader, live_url, "team_leader_2")
     leader.goto(f"{live_url}/volunteers/requests/")
     leader.click("button:has-text('拒绝')")          # no reason: refused with a message
     leader.wait_for_selector("text=拒绝时请填写原因")
@@ -63,7 +57,7 @@ def test_an_organisation_registers_and_is_approved(world, live_url, browser_page
     browser_page.screenshot(phone, "org-1-applied-phone")
 
     desk = browser_page("desktop")
-    login(desk, live_url, "institute_admin")
+    sign_in(desk, live_url, "institute_admin")
     desk.goto(f"{live_url}/volunteers/orgs/")
     desk.click("button:has-text('通过')")
     desk.wait_for_load_state("networkidle")
@@ -86,7 +80,7 @@ def test_the_month_grid_on_a_phone(world, live_url, browser_page):
         starts_at=start, ends_at=start + timedelta(hours=2), signup_opens_at=start - timedelta(days=3),
         signup_closes_at=start + timedelta(hours=1), capacity=10))
     phone = browser_page("phone")
-    login(phone, live_url, "volunteer")
+    sign_in(phone, live_url, "volunteer")
     phone.goto(f"{live_url}/activities/")
     phone.click(".tabs >> text=月历")
     cell = phone.locator("td.has").first
@@ -95,7 +89,7 @@ def test_the_month_grid_on_a_phone(world, live_url, browser_page):
     phone.wait_for_selector("[data-testid=month-list] >> text=重阳敬老志愿服务")
     browser_page.screenshot(phone, "month-grid-phone")
     desk = browser_page("desktop")
-    login(desk, live_url, "volunteer")
+    sign_in(desk, live_url, "volunteer")
     desk.goto(f"{live_url}/activities/month/")
     assert desk.locator(".month-grid .chip", has_text="重阳敬老志愿服务").is_visible()
     browser_page.screenshot(desk, "month-grid-desktop")

@@ -3,37 +3,20 @@ publishing an activity for the organisation, on a phone and on a desktop."""
 
 import pytest
 
+from tests.plugins.browser import sign_in
 from wenming.activities.models import Activity
-from wenming.regions.choices import Role
-from wenming.regions.services import user_create
 from wenming.volunteers.models import VolunteerOrg
-from wenming.volunteers.services import org_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_url, username, password="Wenming@2026"):
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
-
-
-@pytest.fixture
-def org(world):
-    org = org_create(name="江北街道邻里互助会", node=world.town_a, contact_name="冯晓丽", contact_phone="13981760012")
-    org.categories.set([world.cat_elder])
-    account = user_create(username="org_a", password="Wenming@2026", role=Role.CITIZEN, node=world.town_a,
-                          full_name="冯晓丽")
-    org.admins.add(account)
-    return org
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_organisation_edits_its_profile_and_publishes_an_activity(world, org, live_url, browser_page, size):
+def test_the_organisation_edits_its_profile_and_publishes_an_activity(world, orgs, live_url, browser_page, size):
+    org = orgs.org
     page = browser_page(size)
-    login(page, live_url, "org_a")
+    sign_in(page, live_url, "org_a")
     page.goto(f"{live_url}/volunteers/orgs/{org.pk}/manage/")
     browser_page.screenshot(page, f"org-manage-{size}")
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from wenming.core.testing import signed_in
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 from wenming.volunteers.models import Volunteer, VolunteerOrg
@@ -16,11 +17,6 @@ from wenming.volunteers.services import volunteer_create
 PEOPLE = ("姓名", "手机", "所属区域", "组织", "状态", "星级", "累计时长", "注册时间")
 ORGS = ("名称", "状态", "所属区域", "统一社会信用代码", "联系人", "联系电话", "服务类别", "申请时间", "审核时间")
 
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sheet(resp, headers):
@@ -58,7 +54,7 @@ def crowd(world):
 
 def test_people_export_holds_the_whole_list_masked(world, crowd, django_assert_max_num_queries):
     w = world
-    client = login(w.institute_admin)
+    client = signed_in(w.institute_admin)
     page = client.get("/volunteers/people/")
     assert page.context["page"].paginator.count == 57 and page.context["page"].paginator.num_pages == 2
     with django_assert_max_num_queries(5):  # not one per row
@@ -81,7 +77,7 @@ def test_people_export_holds_the_whole_list_masked(world, crowd, django_assert_m
 
 
 def test_people_export_applies_the_search(world, crowd):
-    client = login(world.station_admin)
+    client = signed_in(world.station_admin)
     _, rows = sheet(client.get("/volunteers/people/?q=张0&format=xlsx"), PEOPLE)
     assert sorted(r["姓名"] for r in rows) == [f"张{i:02d}" for i in range(10)]
     _, rows = sheet(client.get("/volunteers/people/?q=13900000002&format=xlsx"), PEOPLE)
@@ -91,17 +87,17 @@ def test_people_export_applies_the_search(world, crowd):
 
 
 def test_people_export_keeps_to_the_viewers_scope(world, crowd, institute_b):
-    _, rows = sheet(login(institute_b).get("/volunteers/people/?format=xlsx"), PEOPLE)
+    _, rows = sheet(signed_in(institute_b).get("/volunteers/people/?format=xlsx"), PEOPLE)
     assert [r["姓名"] for r in rows] == ["赵敏"]
-    _, rows = sheet(login(world.station_admin_b).get("/volunteers/people/?format=xlsx"), PEOPLE)
+    _, rows = sheet(signed_in(world.station_admin_b).get("/volunteers/people/?format=xlsx"), PEOPLE)
     assert [r["姓名"] for r in rows] == ["赵敏"]
-    _, rows = sheet(login(world.center_admin).get("/volunteers/people/?format=xlsx"), PEOPLE)
+    _, rows = sheet(signed_in(world.center_admin).get("/volunteers/people/?format=xlsx"), PEOPLE)
     assert len(rows) == 58
 
 
 @pytest.mark.parametrize("who", ["citizen", "team_leader", "volunteer_user", "leader"])
 def test_people_export_is_refused_like_the_page(world, who):
-    client = login(getattr(world, who))
+    client = signed_in(getattr(world, who))
     assert client.get("/volunteers/people/").status_code == 404
     assert client.get("/volunteers/people/?format=xlsx").status_code == 404
     r = Client().get("/volunteers/people/?format=xlsx")
@@ -109,7 +105,7 @@ def test_people_export_is_refused_like_the_page(world, who):
 
 
 def test_people_page_offers_the_export_with_its_search(world):
-    html = login(world.station_admin).get("/volunteers/people/?q=王&page=1").content.decode()
+    html = signed_in(world.station_admin).get("/volunteers/people/?q=王&page=1").content.decode()
     assert 'href="?q=%E7%8E%8B&amp;format=xlsx"' in html and "导出 Excel" in html
 
 
@@ -129,7 +125,7 @@ def orgs(world):
 
 
 def test_org_export_holds_every_organisation_the_page_lists(world, orgs, django_assert_max_num_queries):
-    client = login(world.institute_admin)  # a reviewer: the waiting ones too
+    client = signed_in(world.institute_admin)  # a reviewer: the waiting ones too
     page = client.get("/volunteers/orgs/")
     assert len(page.context["orgs"]) == 300  # the page shows the first 300 registered ones
     with django_assert_max_num_queries(6):
@@ -148,15 +144,15 @@ def test_org_export_holds_every_organisation_the_page_lists(world, orgs, django_
 
 
 def test_org_export_of_a_station_admin_and_of_another_town(world, orgs, institute_b):
-    _, rows = sheet(login(world.station_admin).get("/volunteers/orgs/?format=xlsx"), ORGS)
+    _, rows = sheet(signed_in(world.station_admin).get("/volunteers/orgs/?format=xlsx"), ORGS)
     assert [r["名称"] for r in rows] == ["江北法律服务社"]  # their village's, approved: what the page lists
-    _, rows = sheet(login(institute_b).get("/volunteers/orgs/?format=xlsx"), ORGS)
+    _, rows = sheet(signed_in(institute_b).get("/volunteers/orgs/?format=xlsx"), ORGS)
     assert sorted(r["名称"] for r in rows) == ["曾口待审社", "曾口志愿者协会"]
 
 
 @pytest.mark.parametrize("who", ["citizen", "team_leader", "volunteer_user"])
 def test_org_export_is_for_staff_only(world, orgs, who):
-    client = login(getattr(world, who))
+    client = signed_in(getattr(world, who))
     page = client.get("/volunteers/orgs/")
     assert page.status_code == 200 and "导出 Excel" not in page.content.decode()
     assert client.get("/volunteers/orgs/?format=xlsx").status_code == 404
@@ -165,5 +161,5 @@ def test_org_export_is_for_staff_only(world, orgs, who):
 
 
 def test_org_page_offers_the_export_to_staff(world, orgs):
-    html = login(world.institute_admin).get("/volunteers/orgs/").content.decode()
+    html = signed_in(world.institute_admin).get("/volunteers/orgs/").content.decode()
     assert 'href="?format=xlsx"' in html and "导出 Excel" in html

@@ -5,30 +5,8 @@ that changes something leaves an `OrgProfileChange` row; anyone else gets 404.""
 import pytest
 
 from wenming.core.errors import InvalidInput, NotFound
-from wenming.regions.choices import Role
-from wenming.regions.services import user_create
 from wenming.volunteers.joining import org_profile_update
-from wenming.volunteers.models import OrgProfileChange, VolunteerOrg
-from wenming.volunteers.services import org_create
-
-
-@pytest.fixture
-def orgs(world):
-    """Two approved organisations (江北街道, 曾口镇), each run by its own citizen account, and a pending one."""
-    ns = type("Orgs", (), {})()
-    ns.org = org_create(name="江北街道邻里互助会", node=world.town_a, contact_name="冯晓丽", contact_phone="13981760012")
-    ns.org.categories.set([world.cat_elder])
-    ns.account = user_create(username="org_a", password="x" * 10, role=Role.CITIZEN, node=world.town_a)
-    ns.org.admins.add(ns.account)
-    ns.other = org_create(name="曾口镇青年志愿者协会", node=world.town_b, contact_name="周杰",
-                          contact_phone="13800005555")
-    ns.other_account = user_create(username="org_b", password="x" * 10, role=Role.CITIZEN, node=world.town_b)
-    ns.other.admins.add(ns.other_account)
-    ns.pending = org_create(name="江北待审协会", node=world.town_a)
-    VolunteerOrg.objects.filter(pk=ns.pending.pk).update(status=VolunteerOrg.Status.PENDING)
-    ns.pending_account = user_create(username="org_p", password="x" * 10, role=Role.CITIZEN, node=world.town_a)
-    ns.pending.admins.add(ns.pending_account)
-    return ns
+from wenming.volunteers.models import OrgProfileChange
 
 
 def test_the_account_edits_its_profile_and_the_edit_is_recorded(world, orgs):
