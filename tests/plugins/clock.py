@@ -96,12 +96,19 @@ def clock_moment() -> dt.datetime | None:
     return None
 
 
+def travel(moment: dt.datetime):
+    """time-machine's travel to `moment`, ticking. Given in UTC on purpose: with a ZoneInfo
+    destination time-machine also sets the process's time zone to it, and a date taken in the
+    server's zone (date.today(), a naive datetime.now()) would then look right by accident."""
+    import time_machine
+
+    return time_machine.travel(moment.astimezone(dt.UTC), tick=True)
+
+
 @pytest.fixture(autouse=True)
 def _moved_clock(clock_moment: dt.datetime | None) -> Iterator[dt.datetime | None]:
     if clock_moment is None:
         yield None
         return
-    import time_machine
-
-    with time_machine.travel(clock_moment, tick=True):
+    with travel(clock_moment):
         yield clock_moment

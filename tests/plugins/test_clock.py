@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from tests.plugins.clock import MOVED_MOMENTS, SHANGHAI, parse_moment
@@ -21,6 +22,7 @@ SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 def test_first(clock_moment):
     print("NOW first", dt.datetime.now(SH).isoformat(), clock_moment)
+    print("ZONE", time.localtime().tm_gmtoff)
     time.sleep(0.5)  # the next test still starts at the moment
 
 
@@ -69,6 +71,8 @@ def test_every_test_starts_at_the_named_moment_and_its_own_travel_wins(tmp_path)
     for name in ("first", "second"):
         assert dt.timedelta(0) <= seen[name] - moment < dt.timedelta(seconds=0.3), (name, seen[name])
     assert seen["own"] == dt.datetime(2026, 11, 16, 10, tzinfo=SHANGHAI)
+    # the process keeps its own time zone, so that a date read in it is not Beijing's by accident
+    assert f"ZONE {time.localtime().tm_gmtoff}" in output
 
 
 def test_several_moments_run_every_test_at_each(tmp_path):

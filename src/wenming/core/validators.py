@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # re.ASCII: a bare \d also matches full-width and other Unicode digits, which would store a
 # number that differs from its ASCII twin (and its digest)
@@ -39,7 +40,8 @@ def validate_id_number(value: str) -> str:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号中的出生日期无效", code="id_birth") from None
-    if born.year < 1900 or born > date.today():
+    # the date in Beijing: a child born after midnight there is born "today", whatever the server's zone
+    if born.year < 1900 or born > timezone.localdate():
         raise ValidationError("身份证号中的出生日期无效", code="id_birth")
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError("身份证号校验位不正确", code="id_check")

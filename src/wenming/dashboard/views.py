@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from wenming.dashboard.data import dashboard_data, department_data, period_bounds
 from wenming.dashboard.figures import (
@@ -131,7 +132,7 @@ def monthly_report(request):
         fig["before"] = _fmt(before[fig["code"]])
     return render(request, "dashboard/monthly.html", {
         "data": data, "node": node, "month": start, "prev": prev, "figures": FIGURES,
-        "generated": dt.datetime.now().astimezone(), "months": _recent_months(today()),
+        "generated": timezone.now(), "months": _recent_months(today()),
     })
 
 

@@ -1,5 +1,7 @@
 """Personal data: ID numbers (GB 11643), phones, masking, and encryption at rest (DESIGN §5)."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -57,6 +59,17 @@ def test_an_impossible_birth_date_is_refused_even_with_a_correct_check_digit(fir
     with pytest.raises(ValidationError) as exc:
         validate_id_number(first17 + reference_check_char(first17))
     assert exc.value.code == "id_birth"
+
+
+def test_a_child_born_after_midnight_in_beijing_is_born_today(time_machine):
+    # 00:30 on 1 January 2027 in Beijing is still 31 December in UTC (the server's zone here;
+    # given in UTC so that time-machine leaves the process's zone alone)
+    time_machine.move_to(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC), tick=False)
+    first17 = "51190220270101001"
+    assert validate_id_number(first17 + reference_check_char(first17)) == first17 + reference_check_char(first17)
+    tomorrow = "51190220270102001"
+    with pytest.raises(ValidationError):
+        validate_id_number(tomorrow + reference_check_char(tomorrow))
 
 
 @pytest.mark.parametrize("number", ["", "51190219850312123", "5119021985031212345", "51190219850312123Y",

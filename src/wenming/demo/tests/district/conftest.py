@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from tests.plugins import clock
 from wenming.demo import builder
 
 
@@ -21,9 +22,7 @@ def _demo_build(django_db_setup, django_db_blocker, clock_moment):
     with contextlib.ExitStack() as stack:
         stack.enter_context(django_db_blocker.unblock())
         if clock_moment is not None:
-            import time_machine
-
-            stack.enter_context(time_machine.travel(clock_moment, tick=True))
+            stack.enter_context(clock.travel(clock_moment))
         # the real hasher takes a quarter second per password; the demo hashes a dozen
         stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
         atomic = transaction.atomic()
@@ -50,9 +49,7 @@ def _moved_clock(request, clock_moment):
     if moment is None:
         yield None
         return
-    import time_machine
-
     if "demo" in request.fixturenames:
         moment = request.getfixturevalue("_demo_build")[1]
-    with time_machine.travel(moment, tick=True):
+    with clock.travel(moment):
         yield moment
