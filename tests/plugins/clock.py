@@ -97,9 +97,10 @@ def clock_moment() -> dt.datetime | None:
 
 
 def travel(moment: dt.datetime):
-    """time-machine's travel to `moment`, ticking. Given in UTC on purpose: with a ZoneInfo
-    destination time-machine also sets the process's time zone to it, and a date taken in the
-    server's zone (date.today(), a naive datetime.now()) would then look right by accident."""
+    """time-machine's travel to `moment`, ticking. Given in UTC on purpose: time-machine also sets
+    the process's time zone to the destination's. In UTC, a date read in the process's zone
+    (date.today(), a naive datetime.now()) instead of Beijing's through django.utils.timezone
+    is wrong for eight hours of every day, as on a server left in UTC, and the test shows it."""
     import time_machine
 
     return time_machine.travel(moment.astimezone(dt.UTC), tick=True)

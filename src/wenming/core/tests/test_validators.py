@@ -62,8 +62,8 @@ def test_an_impossible_birth_date_is_refused_even_with_a_correct_check_digit(fir
 
 
 def test_a_child_born_after_midnight_in_beijing_is_born_today(time_machine):
-    # 00:30 on 1 January 2027 in Beijing is still 31 December in UTC (the server's zone here;
-    # given in UTC so that time-machine leaves the process's zone alone)
+    # 00:30 on 1 January 2027 in Beijing is still 31 December in UTC (given in UTC, time-machine
+    # puts the process in UTC too, as a server left in UTC would be)
     time_machine.move_to(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC), tick=False)
     first17 = "51190220270101001"
     assert validate_id_number(first17 + reference_check_char(first17)) == first17 + reference_check_char(first17)
