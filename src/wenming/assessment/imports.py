@@ -2,19 +2,17 @@
 responsibility matrix. A file with any error imports nothing and answers a per-row report
 (row, column, reason); row numbers are the spreadsheet's (header = row 1)."""
 
-import csv
 import io
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
-from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from wenming.assessment.choices import FREQUENCY_BY_LABEL, Frequency
 from wenming.assessment.models import Indicator, IndicatorSystem, MaterialTask, Responsibility, Unit
 from wenming.assessment.selectors import district_id_of
 from wenming.assessment.services import _require_office_admin, event_write, parse_months
+from wenming.core import tables
 from wenming.core.errors import InvalidInput, PayloadTooLarge, TransitionRefused
 
 MAX_ROWS = 5000
@@ -50,47 +48,17 @@ def _file_error(reason: str):
 
 
 def read_table(upload) -> list[list[str]]:
-    """Rows of a .csv (UTF-8 or GBK) or .xlsx upload as lists of stripped strings."""
-    limit = settings.WENMING["UPLOAD_MAX_BYTES"]
-    if upload is None:
-        raise InvalidInput("请选择文件", errors={"file": ["请选择文件"]})
-    if upload.size > limit:
-        raise PayloadTooLarge("文件过大", code="file_too_large", errors={"file": [f"不能超过 {limit // 1048576} MB"]})
-    ext = PurePath(upload.name or "").suffix.lower()
-    upload.seek(0)
-    data = upload.read()
-    if ext == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise _file_error("无法识别文件编码（应为 UTF-8 或 GBK）")
-        rows = list(csv.reader(io.StringIO(text)))
-    elif ext == ".xlsx":
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise _file_error("不是有效的 Excel（.xlsx）文件") from None
-        sheet = book.worksheets[0]
-        rows = []
-        for i, row in enumerate(sheet.iter_rows(values_only=True)):
-            if i > MAX_ROWS + 1:
-                break
-            rows.append(["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                         for v in row])
-    else:
-        raise _file_error("只支持 .xlsx 或 .csv 文件")
-    rows = [[c.strip() for c in r] for r in rows]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if len(rows) < 2:
+    """Rows of a .csv (UTF-8 or GBK) or .xlsx upload as lists of stripped strings, header first
+    (core.tables); any problem with the file itself is a row-0 error of the report."""
+    try:
+        table = tables.read_table(upload, max_rows=MAX_ROWS)
+    except PayloadTooLarge:
+        raise
+    except InvalidInput as exc:
+        raise _file_error(exc.errors["file"][0]) from None
+    if not table.rows:
         raise _file_error("文件没有数据行")
-    if len(rows) > MAX_ROWS + 1:
-        raise _file_error(f"一次最多导入 {MAX_ROWS} 行")
-    return rows
+    return [table.header] + [[str(v) for v in row] for row in table.rows]
 
 
 def _columns(header: list[str], spec: dict, required) -> dict[str, int]:

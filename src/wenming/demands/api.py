@@ -303,14 +303,15 @@ ImportOut = inline_serializer("DemandImportOut", {
         "row": serializers.IntegerField(), "messages": serializers.ListField(child=serializers.CharField())}))})
 
 
-def _import_api(run, columns, doc):
+def _import_api(run, columns, doc, what):
     class View(APIView):
         parser_classes = [MultiPartParser, FormParser]
 
         @extend_schema(request={"multipart/form-data": ImportIn}, responses={200: ImportOut}, description=doc)
         def post(self, request):
-            from wenming.demands.imports import read_table
+            from wenming.demands.imports import importer_check, read_table
 
+            importer_check(request.user, what)  # before the file is read
             data = _parse(ImportIn, request)
             report = run(actor=request.user, rows=read_table(data["file"], columns), valid_only=data["valid_only"])
             if report.errors and not report.imported and not data["valid_only"]:
@@ -330,9 +331,9 @@ def _imports():
 
 HouseholdImportApi = _import_api(lambda **kw: _imports().households_import(**kw),
                                  ["村/社区", "网格", "住址", "户主", "人口", "联系电话", "包联干部账号"],
-                                 "导入包联户及包联干部（任一行有错误则不导入，除非 valid_only）")
+                                 "导入包联户及包联干部（任一行有错误则不导入，除非 valid_only）", "包联户")
 HotlineImportApi = _import_api(lambda **kw: _imports().hotline_import(**kw),
                                ["工单号", "受理时间", "分类", "诉求内容", "地点", "村/社区", "联系人", "联系电话"],
-                               "导入12345热线工单（任一行有错误则不导入，除非 valid_only）")
+                               "导入12345热线工单（任一行有错误则不导入，除非 valid_only）", "热线工单")
 HouseholdImportApi.__name__ = "HouseholdImportApi"
 HotlineImportApi.__name__ = "HotlineImportApi"

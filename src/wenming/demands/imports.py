@@ -4,12 +4,9 @@ Each row is checked first and a per-row error report is returned. When any row h
 nothing is imported, unless the operator asks to import the valid rows only. One transaction.
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,13 +14,8 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
-from wenming.core.errors import (
-    ActionForbidden,
-    DomainError,
-    InvalidInput,
-    NotFound,
-    PayloadTooLarge,
-)
+from wenming.core import tables
+from wenming.core.errors import ActionForbidden, DomainError, InvalidInput, NotFound
 from wenming.core.validators import validate_phone
 from wenming.demands import permissions, services
 from wenming.demands.choices import Channel
@@ -48,44 +40,19 @@ class ImportReport:
         return not self.errors
 
 
-def read_table(upload, columns: list[str]) -> list[dict]:
-    """Rows of an .xlsx or .csv upload as dicts keyed by the header; 400 on anything else."""
-    limit = settings.WENMING["UPLOAD_MAX_BYTES"]
-    if upload.size > limit:
-        raise PayloadTooLarge("文件过大", code="file_too_large", errors={"file": [f"不能超过 {limit // 1048576} MB"]})
-    name = (upload.name or "").lower()
-    upload.seek(0)
-    raw = upload.read()
-    try:
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            rows = [["" if v is None else v for v in r] for r in wb.active.iter_rows(values_only=True)]
-        elif name.endswith(".csv"):
-            text = raw.decode("utf-8-sig") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
-            rows = list(csv.reader(io.StringIO(text)))
-        else:
-            raise InvalidInput("只支持 .xlsx 或 .csv 文件", code="bad_file", errors={"file": ["只支持 .xlsx 或 .csv 文件"]})
-    except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError, Exception) as exc:
-        if isinstance(exc, DomainError):
-            raise
-        raise InvalidInput("文件无法读取", code="bad_file", errors={"file": ["文件无法读取，请使用模板"]}) from None
-    if not rows:
-        raise InvalidInput("文件为空", code="bad_file", errors={"file": ["文件为空"]})
-    header = [str(h).strip() for h in rows[0]]
-    missing = [c for c in columns if c not in header]
+def read_table(upload, columns: list[str]) -> list[dict | None]:
+    """Rows of an .xlsx or .csv upload as dicts keyed by the header (None for a blank row, which
+    keeps its number); 400 on anything else (core.tables)."""
+    table = tables.read_table(upload, max_rows=MAX_ROWS)
+    missing = [c for c in columns if c not in table.header]
     if missing:
         raise InvalidInput("表头不对", code="bad_header", errors={"file": [f"缺少列：{'、'.join(missing)}"]})
-    if len(rows) - 1 > MAX_ROWS:
-        raise InvalidInput("行数过多", errors={"file": [f"一次最多 {MAX_ROWS} 行"]})
     out = []
-    for r in rows[1:]:
+    for r in table.rows:
         if not any(str(v).strip() for v in r):
-            out.append(None)  # blank rows keep their numbers but are skipped
+            out.append(None)
             continue
-        out.append({h: (str(r[i]).strip() if i < len(r) and not isinstance(r[i], dt.datetime) else
-                        (r[i] if i < len(r) else "")) for i, h in enumerate(header)})
+        out.append({h: (v if isinstance(v, dt.datetime) else str(v)) for h, v in zip(table.header, r, strict=True)})
     return out
 
 
@@ -97,9 +64,15 @@ def _nodes_by_name(actor) -> dict:
     return by
 
 
-def households_import(*, actor, rows: list, valid_only: bool = False) -> ImportReport:
+def importer_check(actor, what: str) -> None:
+    """The role check of an import, made before its file is read: reading a file has a cost, and
+    someone who may not import must not make the server pay it."""
     if not permissions.is_dispatcher(actor):
-        raise ActionForbidden("只有管理员可以导入包联户", code="not_dispatcher")
+        raise ActionForbidden(f"只有管理员可以导入{what}", code="not_dispatcher")
+
+
+def households_import(*, actor, rows: list, valid_only: bool = False) -> ImportReport:
+    importer_check(actor, "包联户")
     nodes = _nodes_by_name(actor)
     cadres = {u.username: u for u in User.objects.filter(role=Role.CADRE).filter(scope_q(actor, "node__path"))}
     report, good = ImportReport(), []
@@ -177,8 +150,7 @@ def _parse_time(value):
 
 def hotline_import(*, actor, rows: list, valid_only: bool = False) -> ImportReport:
     """12345 hotline work orders become demands (channel hotline), received at the hotline's time."""
-    if not permissions.is_dispatcher(actor):
-        raise ActionForbidden("只有管理员可以导入热线工单", code="not_dispatcher")
+    importer_check(actor, "热线工单")
     nodes = _nodes_by_name(actor)
     categories = {}
     for c in Category.objects.filter(is_active=True).select_related("parent"):

@@ -137,3 +137,19 @@ def test_import_api_all_or_nothing_then_valid_rows(dw, api):
     bad = SimpleUploadedFile("x.exe", b"MZ")
     assert api(dw.institute_admin).post("/api/v1/demands/hotline/import/", {"file": bad},
                                         format="multipart").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/demands/households/import/", "/api/v1/demands/hotline/import/"])
+def test_someone_who_may_not_import_is_refused_before_the_file_is_read(dw, api, monkeypatch, path):
+    from wenming.core import tables
+    from wenming.demands import imports
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file was read before the role check")
+
+    monkeypatch.setattr(tables, "read_table", never)
+    monkeypatch.setattr(imports, "read_table", never)
+    for who in (dw.citizen, dw.cadre):
+        r = api(who).post(path, {"file": xlsx(HOUSEHOLDS)}, format="multipart")
+        assert r.status_code == 403 and r.json()["code"] == "not_dispatcher", r.content
+    assert api().post(path, {"file": xlsx(HOUSEHOLDS)}, format="multipart").status_code in (401, 403)
