@@ -13,7 +13,7 @@ from wenming.regions.services import department_create, node_create, station_cre
 from wenming.volunteers.models import ServiceCategory, VolunteerOrg
 from wenming.volunteers.services import org_create, team_create, volunteer_create
 
-pytest_plugins = ["tests.plugins.ci_rules", "tests.plugins.clock"]
+pytest_plugins = ["tests.plugins.ci_rules", "tests.plugins.clock", "tests.plugins.scheduling"]
 
 
 

@@ -139,8 +139,8 @@ def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> Non
     page.goto(f"{live_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button:has-text('登录')")
 
 
 @pytest.fixture
