@@ -1,37 +1,46 @@
-"""How pytest-xdist hands tests to its workers.
+"""How pytest-xdist hands tests to its workers: by module, at each clock moment.
 
-Like its default (`load`: any test to any idle worker), except for the tests that share a build
-too costly to repeat: all tests of a package listed in SHARED_BUILDS, at one clock moment, go to
-one worker together, which then builds once. The demo district (demo/tests/district/) takes
-seconds to build; spread over two workers it was built twice, at each moment.
+A unit of work is a test module at one moment of the moved clock (tests/plugins/clock.py), so
+that a worker keeps a module's fixtures warm and the units stay small enough to balance
+(about a hundred modules, times eight moments in the moved-clock run). Packages listed in
+SHARED_BUILDS are one unit per moment: their tests share a build too costly to repeat (the demo
+district, seconds to build), which one worker then builds once. With xdist's per-test `load`
+each of the two workers built the district at each moment.
 
-(xdist's own `--dist loadgroup` would do this by marker, but it cannot mark the tests of
-pytest ≥ 9.2; a scheduler only sees node ids, and a path is enough here.)
+(xdist's `loadgroup` would group by marker, but it cannot mark tests on pytest ≥ 9.2, and
+`loadscope` keeps its bookkeeping per unit and costs the controller more than a test does
+when every test is a unit.)
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tests.plugins.clock import requested_moments
+
 SHARED_BUILDS = ("src/wenming/demo/tests/district/",)
 
 
-def work_unit(nodeid: str) -> str:
-    """The unit a test is scheduled in: its shared build with its parameters (the clock moment),
-    or the test alone."""
+def work_unit(nodeid: str, moments: list[str]) -> str:
+    """The unit a test is scheduled in: its module (or shared-build package) at its clock moment."""
+    path, _, rest = nodeid.partition("::")
     for prefix in SHARED_BUILDS:
-        if nodeid.startswith(prefix):
-            params = nodeid.partition("[")[2].rstrip("]")
-            return f"{prefix}@{params}"
-    return nodeid
+        if path.startswith(prefix):
+            path = prefix
+    params = rest.partition("[")[2]
+    # the moment's id comes first among a test's parameters (clock=<name>, then the test's own)
+    moment = next((m for m in sorted(moments, key=len, reverse=True) if params.startswith(f"clock={m}")), "")
+    return f"{path}@{moment}"
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
-    class SharedBuildScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return work_unit(nodeid)
+    moments = requested_moments()
 
-    return SharedBuildScheduling(config, log)
+    class ModuleMomentScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid, moments)
+
+    return ModuleMomentScheduling(config, log)

@@ -65,6 +65,7 @@ def workbook(title: str, columns: list[Column], rows: Iterable) -> bytes:
     for row in rows:
         count += 1
         if count > MAX_ROWS:
+            ws.close()  # its writer holds a temporary file open: closed now, not by the garbage collector
             raise InvalidInput(f"超过 {MAX_ROWS:,} 行，请先按条件筛选后再导出。")
         ws.append([_cell_value(col.value(row)) for col in columns])
     buf = io.BytesIO()
