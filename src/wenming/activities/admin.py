@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from wenming.activities.models import Activity, Honour, Signup, Speaker
-from wenming.core.admin_scope import ScopedAdmin
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 
 ADMINS = frozenset(DISPATCHER_ROLES)

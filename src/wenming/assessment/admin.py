@@ -18,8 +18,8 @@ from wenming.assessment.models import (
     Site,
     Unit,
 )
-from wenming.core.admin_scope import ScopedAdmin
 from wenming.core.errors import DomainError
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import Role
 
 OFFICE = frozenset({Role.OFFICE_ADMIN})

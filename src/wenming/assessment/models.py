@@ -37,6 +37,8 @@ class Unit(models.Model):
     rectification orders) are set by the office on the 单位联络人 page.
     """
 
+    scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
+
     kind = models.CharField("类型", max_length=12, choices=UnitKind.choices)
     department = models.OneToOneField(Department, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="assessment_unit", verbose_name="部门")

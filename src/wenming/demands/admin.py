@@ -2,8 +2,10 @@
 demands themselves change only through their workflow (pages and API)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
-from wenming.core.admin_scope import ScopedAdmin
+from wenming.core.errors import DomainError
+from wenming.demands import services
 from wenming.demands.models import (
     Category,
     DeadlineRule,
@@ -15,6 +17,7 @@ from wenming.demands.models import (
     SatisfactionLevel,
 )
 from wenming.demands.permissions import CONFIG_ROLES, SUPERVISOR_ROLES
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import Role
 
 
@@ -62,11 +65,21 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ("head_name", "address")
     list_select_related = ("node", "cadre")
     exclude = ("district",)
+    related_filters = {"cadre": {"role": Role.CADRE}}
 
     def save_model(self, request, obj, form, change):
-        obj.district = obj.node.district or obj.node
-        obj.path = obj.node.path
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        fields = dict(node=data["node"], address=data["address"], head_name=data["head_name"],
+                      members=data.get("members") or 1, phone=data.get("phone", ""), cadre=data.get("cadre"))
+        try:
+            if change:
+                saved = services.household_update(actor=request.user, household_id=obj.pk,
+                                                  note=data.get("note", ""), **fields)
+            else:
+                saved = services.household_save(actor=request.user, **fields)
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from None
+        obj.pk = saved.pk
 
 
 class EventInline(admin.TabularInline):

@@ -91,6 +91,8 @@ class Category(models.Model):
 class Household(models.Model):
     """A household (户) in a village or grid, and the cadre who answers for it (包联干部)."""
 
+    scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
+
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="households", verbose_name="村/社区/网格")
     path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -128,6 +130,8 @@ class Visit(models.Model):
 
 class Demand(models.Model):
     """A citizen demand (群众诉求), from any channel, and its work-order state."""
+
+    scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
 
     number = models.CharField("编号", max_length=24, unique=True, null=True, blank=True)
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")

@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 
-from wenming.core.admin_scope import ScopedAdmin
 from wenming.core.errors import InvalidInput
 from wenming.open311 import services
 from wenming.open311.models import ApiKey, Open311Request
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.models import Node, User
 

@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 
-from wenming.core.admin_scope import ScopedAdmin
 from wenming.core.errors import DomainError
 from wenming.orders import services
 from wenming.orders.models import Order, OrderEvent, ServiceItem
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 
 ADMINS = frozenset(DISPATCHER_ROLES)

@@ -29,6 +29,8 @@ class ServiceItem(models.Model):
 class Order(models.Model):
     """A citizen's service order (点单 → 派单 → 接单 → 评单); see DESIGN §3."""
 
+    scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
+
     number = models.CharField("单号", max_length=24, unique=True, null=True, blank=True)
     district = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name="所属区县")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="orders", verbose_name="受理阵地")

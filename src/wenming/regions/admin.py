@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
-from wenming.core.admin_scope import ScopedAdmin
+from wenming.core.errors import DomainError
 from wenming.core.validators import mask_phone
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import Department, Node, RegionOutline, Station, User
-from wenming.regions.services import node_create
+from wenming.regions.permissions import can_manage_user, grantable_roles
+from wenming.regions.services import account_create, account_update, node_create
 
 ADMINS = frozenset(DISPATCHER_ROLES | {Role.OFFICE_ADMIN})
 
@@ -113,6 +116,11 @@ class DepartmentAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin, BaseUserAdmin):
+    """Accounts, for centre admins within their district. One manages only accounts ranked below
+    one's own (regions.permissions): not a peer, not a superuser, not oneself. Saves go through
+    regions.services (account_create, account_update), which check role, place and department
+    again; the password page opens only for an account one may manage."""
+
     scope_path_field = "node__path"
     view_roles = ADMINS
     edit_roles = frozenset({Role.CENTER_ADMIN})
@@ -127,7 +135,38 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     )
     add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "full_name", "role", "node",
                                         "department")}),)
-    readonly_fields = ("last_login", "date_joined")
+    # whether an account may open the admin follows its role (regions.services)
+    readonly_fields = ("is_staff", "last_login", "date_joined")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_manage_user(request.user, obj))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            grantable = set(grantable_roles(request.user))
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v in grantable]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if change:
+                saved = account_update(actor=request.user, user_id=obj.pk, full_name=data.get("full_name", ""),
+                                       phone=data.get("phone", ""), role=data["role"], node=data.get("node"),
+                                       department=data.get("department"), is_active=data.get("is_active", True))
+            else:
+                saved = account_create(actor=request.user, username=data["username"], password=data["password1"],
+                                       role=data["role"], node=data.get("node"), full_name=data.get("full_name", ""),
+                                       phone=data.get("phone", ""), department=data.get("department"))
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from None
+        obj.pk, obj.password = saved.pk, saved.password
+        obj.refresh_from_db()
 
     @admin.display(description="手机号")
     def masked_phone(self, obj):

@@ -12,6 +12,8 @@ class Node(models.Model):
     prefix match on any database.
     """
 
+    scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
+
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name="上级")
     kind = models.CharField("层级", max_length=10, choices=NodeKind.choices)
@@ -65,6 +67,8 @@ class RegionOutline(models.Model):
 class Station(models.Model):
     """The practice centre (district), an institute (town) or a station (village) on a node."""
 
+    scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
+
     node = models.OneToOneField(Node, on_delete=models.PROTECT, related_name="station", verbose_name="所在区域")
     kind = models.CharField("类型", max_length=10, choices=StationKind.choices)
     name = models.CharField("名称", max_length=80)
@@ -85,6 +89,8 @@ class Station(models.Model):
 class Department(models.Model):
     """A government department (城管, 交警, 环卫 …); departments hang off the district."""
 
+    scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
+
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="departments", verbose_name="所属区县")
     name = models.CharField("名称", max_length=60)
     short_name = models.CharField("简称", max_length=20, blank=True)
@@ -101,6 +107,8 @@ class Department(models.Model):
 
 class User(AbstractUser):
     """A person using the platform, with one role and the node whose subtree they see."""
+
+    scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.CITIZEN)
     node = models.ForeignKey(Node, null=True, blank=True, on_delete=models.PROTECT, related_name="users",

@@ -1,8 +1,12 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from wenming.core.errors import InvalidInput
+from wenming.core.errors import InvalidInput, NotFound
+from wenming.regions import permissions
 from wenming.regions.choices import NODE_DEPTH, STATION_KIND_FOR_NODE, NodeKind, Role
 from wenming.regions.models import Department, Node, Station, User
+from wenming.regions.selectors import in_scope
 
 CHILD_KIND = {NodeKind.DISTRICT: NodeKind.TOWN, NodeKind.TOWN: NodeKind.VILLAGE, NodeKind.VILLAGE: NodeKind.GRID}
 
@@ -46,10 +50,60 @@ def user_create(*, username: str, password: str, role: str, node: Node | None, f
     if role == Role.DEPT_HANDLER and department is None:
         raise InvalidInput("部门经办人必须属于一个部门", errors={"department": ["必填"]})
     if is_staff is None:
-        # Back-office roles may open the admin; what they see there is still scoped.
-        is_staff = role in {Role.STATION_ADMIN, Role.INSTITUTE_ADMIN, Role.CENTER_ADMIN, Role.OFFICE_ADMIN}
+        is_staff = _staff(role)
     user = User(username=username, role=role, node=node, full_name=full_name, phone=phone,
                 department=department, is_staff=is_staff)
     user.set_password(password)
     user.save()
     return user
+
+
+def _staff(role: str) -> bool:
+    # Back-office roles may open the admin; what they see there is still scoped.
+    return role in {Role.STATION_ADMIN, Role.INSTITUTE_ADMIN, Role.CENTER_ADMIN, Role.OFFICE_ADMIN}
+
+
+def _account_fields_check(actor, *, role: str, node: Node | None, department: Department | None) -> None:
+    """What an account manager may set: a role below their own, a place in their subtree, a
+    department of their district."""
+    errors = {}
+    if role not in permissions.grantable_roles(actor):
+        errors["role"] = ["您不能授予该角色"]
+    if not actor.is_superuser and not in_scope(actor, node):
+        errors["node"] = ["不在您的管辖范围内"]
+    if department is not None and not actor.is_superuser and not in_scope(actor, department.node):
+        errors["department"] = ["不在您的管辖范围内"]
+    if role == Role.DEPT_HANDLER and department is None:
+        errors["department"] = ["部门经办人必须属于一个部门"]
+    if errors:
+        raise InvalidInput("输入有误", errors=errors)
+
+
+@transaction.atomic
+def account_create(*, actor, username: str, password: str, role: str, node: Node | None, full_name: str = "",
+                   phone: str = "", department: Department | None = None) -> User:
+    """An account manager (the admin's 用户 page) opens an account below their own rank."""
+    _account_fields_check(actor, role=role, node=node, department=department)
+    try:
+        validate_password(password, User(username=username, full_name=full_name))
+    except ValidationError as exc:
+        raise InvalidInput("密码不符合要求", errors={"password": list(exc.messages)}) from None
+    return user_create(username=username, password=password, role=role, node=node, full_name=full_name,
+                       phone=phone, department=department)
+
+
+@transaction.atomic
+def account_update(*, actor, user_id: int, full_name: str, phone: str, role: str, node: Node | None,
+                   department: Department | None, is_active: bool) -> User:
+    """An account manager changes an account they may manage (regions.permissions); the row is
+    locked, and whether the admin may open the admin follows the role."""
+    target = User.objects.select_for_update().filter(pk=user_id).first()
+    if target is None or not permissions.can_manage_user(actor, target):
+        raise NotFound()
+    _account_fields_check(actor, role=role, node=node, department=department)
+    target.full_name, target.phone, target.role, target.node = full_name, phone, role, node
+    target.department, target.is_active = department, is_active
+    if not target.is_superuser:
+        target.is_staff = _staff(role)
+    target.save(update_fields=["full_name", "phone", "role", "node", "department", "is_active", "is_staff"])
+    return target

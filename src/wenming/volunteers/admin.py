@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from wenming.core.admin_scope import ScopedAdmin
 from wenming.core.errors import DomainError
 from wenming.core.validators import mask_id_number, mask_phone
+from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.volunteers import services
 from wenming.volunteers.models import (
@@ -70,7 +70,10 @@ class TeamAdmin(ScopedAdmin):
     search_fields = ("name",)
     raw_id_fields = ("station", "leader", "org")
     filter_horizontal = ("categories",)
-    autocomplete_fields = ("members",)
+    related_filters = {"leader": {"role": Role.TEAM_LEADER}}
+    # members join and leave through their services (team_member_add, team_join …), which keep the
+    # membership history; an admin form saved from a stale page would overwrite them
+    readonly_fields = ("members",)
 
 
 @admin.register(Volunteer)

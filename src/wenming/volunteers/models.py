@@ -29,6 +29,8 @@ class VolunteerOrg(models.Model):
     approves them; those created by staff or the demo are `approved`.
     """
 
+    scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
+
     class Status(models.TextChoices):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已通过"
@@ -108,6 +110,8 @@ class Volunteer(models.Model):
     node) approves them; volunteers created by staff or imported start `approved`.
     """
 
+    scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
+
     class Status(models.TextChoices):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已通过"
@@ -159,6 +163,8 @@ class Volunteer(models.Model):
 
 class Team(models.Model):
     """A volunteer team that takes orders (志愿服务队伍)."""
+
+    scope_path_lookup = "station__node__path"  # how a record reaches the region tree (regions.admin_scope)
 
     name = models.CharField("名称", max_length=80)
     org = models.ForeignKey(VolunteerOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="teams",
