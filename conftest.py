@@ -125,6 +125,30 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Throttles count in the cache, which lives in the database (settings.CACHES without Redis):
+    a test's own transaction undoes its entries, but a transactional test's stay (flushing empties
+    the models' tables only), so tests that reach the database start and end with it empty."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    from django.core.cache import cache
+
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     os.makedirs(settings.MEDIA_ROOT, exist_ok=True)

@@ -1,5 +1,6 @@
 """Settings come from the environment; the defaults run the embedded demo on SQLite."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "axes",
     "wenming.core",
     "wenming.regions",
     "wenming.volunteers",
@@ -57,7 +59,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wenming.core.middleware.DomainErrorMiddleware",
+    # last: it answers a locked-out sign-in (pages, admin, token API) with 429
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
+# one address, that pair is locked for AXES_COOLOFF_MINUTES. Not by address alone: a district's
+# offices sit behind a few intranet addresses. Attempts are kept in the database, so every
+# worker and instance counts them together; the address is core.clientip's.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "wenming.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "wenming.core.views.locked_out"
+AXES_VERBOSE = False
+# How many reverse proxies of our own stand in front of the app (core.clientip): 0 = none,
+# X-Forwarded-For ignored; behind one nginx: 1.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 ROOT_URLCONF = "wenming.urls"
 WSGI_APPLICATION = "wenming.wsgi.application"
@@ -80,6 +100,9 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenming.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# a kept connection is tested before a request uses it: after a failover or a restarted
+# server, the request reconnects instead of failing with a 500
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE makes a writing transaction take the
     # write lock at BEGIN, so concurrent writers queue on the busy timeout instead of failing
@@ -128,7 +151,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {"huey_class": "huey.RedisHuey", "name": "wenming", "url": REDIS_URL, "immediate": False}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # in the database, not in each process: the request throttles must count one client's calls
+    # across all workers (a per-process cache let 131 of 250 rapid calls through, not 30)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wenming_cache"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "wenming",

@@ -59,6 +59,7 @@ from wenming.assessment.serializers import (
     AssessUnitPeopleIn,
     AssessVoteIn,
 )
+from wenming.core.clientip import client_ip
 from wenming.core.errors import NotFound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -453,7 +454,7 @@ def cast_vote(request, *, nominee_id, phone: str = ""):
     if not getattr(request.user, "is_authenticated", False) and not phone and not cookie:
         new_cookie = cookie = secrets.token_hex(16)
     voter = outreach.voter_key(user=request.user, phone=phone, cookie=cookie)
-    nominee = outreach.nominee_vote(nominee_id=nominee_id, voter=voter, ip=request.META.get("REMOTE_ADDR", ""))
+    nominee = outreach.nominee_vote(nominee_id=nominee_id, voter=voter, ip=client_ip(request))
     return nominee, new_cookie
 
 

@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from wenming.core.clientip import client_ip
 from wenming.core.errors import DomainError
 
 
@@ -21,6 +22,10 @@ class SettingsAnonThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # DRF's own takes X-Forwarded-For at its word unless NUM_PROXIES is set: core.clientip
+        return client_ip(request)
 
 
 class Pagination(PageNumberPagination):

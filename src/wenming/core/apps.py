@@ -10,6 +10,15 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="wenming-core-analyze-after-migrate")
+        post_migrate.connect(cache_table_after_migrate, sender=self, dispatch_uid="wenming-core-cache-table")
+
+
+def cache_table_after_migrate(sender=None, using="default", **kwargs):
+    """The database cache's table (settings.CACHES without Redis) exists once `migrate` has run;
+    `createcachetable` leaves an existing one alone."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 def analyze_after_migrate(sender=None, using="default", plan=None, **kwargs):

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from wenming.core.navigation import start_page_for
@@ -28,3 +30,14 @@ def notices(request):
 def notice_open(request, pk: int):
     notice = open_notice(request.user, pk)
     return redirect(notice.link or "notices")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What a sign-in locked by django-axes (settings.AXES_*) answers: 429, in the API's error
+    format on /api/, else a page in Chinese saying for how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = f"连续输错密码次数过多，请 {minutes} 分钟后再试"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out", "errors": {}}, status=429)
+    return render(request, "registration/locked_out.html",
+                  {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)

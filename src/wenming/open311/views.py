@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from wenming.core.clientip import client_ip
 from wenming.open311 import formats, parsing, selectors, services
 from wenming.open311.errors import Open311Error
 
@@ -27,7 +28,7 @@ def open311(methods=("GET",)):
                 if request.method not in methods:
                     raise Open311Error(405, f"method {request.method} is not allowed here")
                 raw_key = request.POST.get("api_key", "") if request.method == "POST" else request.GET.get("api_key", "")
-                identity, keyed = services.throttle_identity(raw_key, request.META.get("REMOTE_ADDR", ""))
+                identity, keyed = services.throttle_identity(raw_key, client_ip(request))
                 services.throttle(identity, keyed=keyed)
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as exc:

@@ -29,7 +29,8 @@ class TokenApi(APIView):
     def post(self, request):
         s = TokenIn(data=request.data)
         s.is_valid(raise_exception=True)
-        user = authenticate(request, **s.validated_data)
+        # the Django request, not DRF's wrapper: django-axes marks a locked-out sign-in on it
+        user = authenticate(request._request, **s.validated_data)
         if user is None or not user.is_active:
             raise InvalidInput("用户名或密码错误", code="bad_credentials",
                                errors={"non_field_errors": ["用户名或密码错误"]})

@@ -4,7 +4,6 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from wenming.demands.defaults import ensure_defaults
@@ -15,13 +14,6 @@ from wenming.regions.services import user_create
 
 KEY = "test-open311-key-0001"
 BASE = "/open311/v2"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -50,7 +50,9 @@ def test_every_design_account_exists_with_its_role_and_logs_in_with_the_demo_pas
         assert user.role == spec.role
         assert user.full_name
         assert check_password(PASSWORD, user.password)
-    assert client.login(username="citizen", password=PASSWORD)
+    # signing in as a person does, through the guarded login page
+    assert client.post("/login/", {"username": "citizen", "password": PASSWORD}).status_code == 302
+    assert client.session.get("_auth_user_id")
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(PASSWORD)
 
