@@ -285,6 +285,23 @@ def campaign_list_public() -> QuerySet[Campaign]:
     return Campaign.objects.all()
 
 
+def campaign_list_for(*, user) -> QuerySet[Campaign]:
+    """The campaigns of the user's district (every district's for a superuser): where one nominates
+    and, as the office, reviews."""
+    if getattr(user, "is_superuser", False):
+        return Campaign.objects.all()
+    if getattr(user, "node_id", None) is None:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(district_id=user.node.district_id or user.node_id)
+
+
+def nominee_pending_for(*, user) -> QuerySet[Nominee]:
+    from wenming.assessment.choices import NomineeStatus
+
+    return Nominee.objects.filter(status=NomineeStatus.PENDING, campaign__in=campaign_list_for(user=user)) \
+        .select_related("campaign")
+
+
 def nominee_list_public(*, campaign_id) -> QuerySet[Nominee]:
     from wenming.assessment.choices import NomineeStatus
 

@@ -685,12 +685,11 @@ def campaigns(request):
                 run_service(request, outreach.campaign_create, actor=request.user, title=post.get("title", ""),
                             starts_on=starts, ends_on=ends, success="评选已创建")
         return redirect("assessment:campaigns")
-    from wenming.assessment.models import Campaign, Nominee
-
     is_admin = permissions.is_office_admin(request.user)
     return render(request, "assessment/campaigns.html", {
-        "campaigns": Campaign.objects.all()[:20], "is_admin": is_admin, "categories": NomineeCategory.choices,
-        "pending": Nominee.objects.filter(status="pending").select_related("campaign") if is_admin else [],
+        "campaigns": selectors.campaign_list_for(user=request.user)[:20], "is_admin": is_admin,
+        "categories": NomineeCategory.choices,
+        "pending": selectors.nominee_pending_for(user=request.user) if is_admin else [],
     })
 
 

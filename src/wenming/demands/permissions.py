@@ -16,6 +16,23 @@ RECORDER_ROLES = frozenset({Role.CADRE, Role.CITIZEN}) | SUPERVISOR_ROLES
 CONFIG_ROLES = frozenset({Role.OFFICE_ADMIN, Role.CENTER_ADMIN})
 
 
+def sees_household_phone(user, household) -> bool:
+    """A household's phone in full for its own cadre (who calls on it) and the station, institute
+    and centre admins who keep the households; masked for everyone else who may read the list
+    (leaders, the office)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return household.cadre_id == user.pk or getattr(user, "role", None) in DISPATCHER_ROLES
+
+
+def household_phone(user, household) -> str:
+    from wenming.core.validators import mask_phone
+
+    if not household.phone:
+        return ""
+    return household.phone if sees_household_phone(user, household) else mask_phone(household.phone)
+
+
 def can_configure(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in CONFIG_ROLES)
 

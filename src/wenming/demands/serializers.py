@@ -218,7 +218,8 @@ class DemandHouseholdOut(serializers.ModelSerializer):
         return {"id": h.node_id, "name": h.node.name}
 
     def get_phone(self, h) -> str:
-        return h.phone
+        user = self.context["request"].user if "request" in self.context else None
+        return permissions.household_phone(user, h) if user is not None else ""
 
     def get_cadre(self, h) -> str | None:
         return h.cadre.display_name if h.cadre_id else None

@@ -158,7 +158,7 @@ def household(request, pk):
             return redirect(f"{reverse('demands:household', args=[h.pk])}?visit={visit.pk}")
     current = h.visits.filter(pk=_int_or_none(request.GET.get("visit")), cadre=request.user).first()
     return render(request, "demands/household.html", {"current_visit": current,
-        "h": h, "visits": h.visits.order_by("-at")[:10], "demands": h.demands.select_related("category")[:20],
+        "h": h, "phone": permissions.household_phone(request.user, h), "visits": h.visits.order_by("-at")[:10], "demands": h.demands.select_related("category")[:20],
         "categories": selectors.category_list(), "errors": errors, "data": data, **dups})
 
 

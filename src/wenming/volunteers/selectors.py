@@ -1,7 +1,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
-from wenming.regions.choices import Role
+from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.selectors import scope_q
 from wenming.volunteers.models import Team, Volunteer
 
@@ -77,6 +77,10 @@ def hours_from_records(volunteer):
 
 
 def pending_volunteers_for(*, user) -> QuerySet[Volunteer]:
+    """Registrations waiting for review, for those who review them (the stations, institutes and
+    centre of the scope); nobody else learns who has applied."""
+    if not getattr(user, "is_authenticated", False) or not (user.is_superuser or user.role in DISPATCHER_ROLES):
+        return Volunteer.objects.none()
     return Volunteer.objects.filter(scope_q(user, "node__path"), status=Volunteer.Status.PENDING) \
         .select_related("home_station", "node").order_by("created_at", "id")
 
@@ -108,7 +112,6 @@ def org_statistics(org) -> dict:
 def org_list_for(*, user) -> QuerySet:
     """Staff see organisations in their subtree (any status); others the approved ones of their district,
     plus those they are an account of (their own application, whatever its status)."""
-    from wenming.regions.choices import DISPATCHER_ROLES
     from wenming.volunteers.models import VolunteerOrg
 
     if not getattr(user, "is_authenticated", False):

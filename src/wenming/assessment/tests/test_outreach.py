@@ -87,3 +87,54 @@ def test_public_vote_api_with_cookie_and_phone(aw, nominee, api):
     r = client.post(f"/api/v1/assessment/nominees/{nominee.pk}/vote/", {}, format="json")
     assert r.status_code == 409  # the same cookie again today
     assert client.post("/api/v1/assessment/nominees/999999/vote/", {}, format="json").status_code == 404
+
+
+def _other_district_office():
+    from decimal import Decimal
+
+    from wenming.regions.choices import NodeKind, Role
+    from wenming.regions.services import node_create, user_create
+
+    other = node_create(name="通江县", kind=NodeKind.DISTRICT, latitude=Decimal("31.9"), longitude=Decimal("107.2"))
+    return user_create(username="office_tj", password="Wenming@2026", role=Role.OFFICE_ADMIN, node=other)
+
+
+def test_another_districts_office_neither_sees_nor_reviews_our_nominees(aw, nominee):
+    from wenming.core.testing import signed_in
+
+    stranger = _other_district_office()
+    with pytest.raises(NotFound):
+        outreach.nominee_review(actor=stranger, nominee_id=nominee.pk, approve=True)
+    assert Nominee.objects.get(pk=nominee.pk).status == "pending"
+    page = signed_in(stranger).get("/assessment/campaigns/").content.decode()
+    assert "王大爷" not in page and "2026年第四季度巴州好人" not in page
+    assert "王大爷" in signed_in(aw.office_admin).get("/assessment/campaigns/").content.decode()
+    # nor may its people nominate in our campaign
+    with pytest.raises(NotFound):
+        outreach.nominee_nominate(actor=stranger, campaign_id=nominee.campaign_id, name="外人", category="good_person",
+                                  story="x")
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999", "-1", "", None, "1e3"])
+def test_an_odd_nominee_id_is_not_found_never_a_crash(aw, raw):
+    with pytest.raises(NotFound):
+        outreach.nominee_vote(nominee_id=raw, voter="u:1", ip="1.1.1.1", now=at(2026, 11, 10))
+    with pytest.raises(NotFound):
+        outreach.nominee_review(actor=aw.office_admin, nominee_id=raw, approve=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_voters_behind_one_address_at_once_stay_within_its_daily_limit(aw, nominee, settings):
+    from tests.races import race_calls
+
+    settings.WENMING = {**settings.WENMING, "VOTES_PER_IP_PER_DAY": 20}
+    outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=True)
+    calls = [lambda i=i: outreach.nominee_vote(nominee_id=nominee.pk, voter=f"c:voter{i:03d}", ip="9.9.9.9",
+                                               now=at(2026, 11, 10)) for i in range(60)]
+    results = race_calls(calls)
+    refused = [r for r in results if isinstance(r, outreach.TooManyVotes)]
+    others = [r for r in results if isinstance(r, BaseException) and not isinstance(r, outreach.TooManyVotes)]
+    assert not others, others
+    assert Vote.objects.filter(nominee=nominee).count() == 20 and len(refused) == 40
+    assert Nominee.objects.get(pk=nominee.pk).votes == 20

@@ -210,3 +210,18 @@ def test_admin_lists_open_for_the_office(dw, walk, client):
         assert client.get(url).status_code == 200, url
     d = walk.to("closed")
     assert client.get(f"/admin/demands/demand/{d.pk}/change/").status_code == 200
+
+
+def test_a_households_phone_is_whole_for_its_cadre_and_the_stations_masked_for_readers(dw, api):
+    from wenming.core.testing import signed_in
+
+    def listed(user):
+        rows = api(user).get(f"{API}/households/").json()["results"]
+        return {r["id"]: r["phone"] for r in rows}.get(dw.household.pk)
+
+    assert listed(dw.cadre) == listed(dw.station_admin) == listed(dw.center_admin) == "13800002222"
+    assert listed(dw.leader) == listed(dw.office_admin) == "138****2222"
+    page = signed_in(dw.leader).get(f"/demands/households/{dw.household.pk}/")
+    assert page.status_code == 200
+    assert "13800002222" not in page.content.decode() and "138****2222" in page.content.decode()
+    assert "13800002222" in signed_in(dw.cadre).get(f"/demands/households/{dw.household.pk}/").content.decode()

@@ -144,3 +144,14 @@ def test_review_page(world, client, api):
     assert res.status_code == 302 and Volunteer.objects.get(pk=vid).status == "approved"
     client.force_login(world.volunteer_user)
     assert client.get("/volunteers/review/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_reviewers_see_who_is_waiting_for_review(world, api):
+    from wenming.volunteers.models import Volunteer
+
+    Volunteer.objects.filter(pk=world.vol2.pk).update(status=Volunteer.Status.PENDING)
+    for user in (world.citizen, world.team_leader, world.volunteer_user, world.leader, world.dept_handler):
+        r = api(user).get("/api/v1/volunteers/pending/")
+        assert r.status_code == 200 and r.json() == [], user.role
+    assert [v["id"] for v in api(world.station_admin).get("/api/v1/volunteers/pending/").json()] == [world.vol2.pk]
