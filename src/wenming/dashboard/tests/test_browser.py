@@ -76,3 +76,28 @@ def test_map_draws_the_imported_boundaries(known, live_url, browser_page):
     assert {o["source"] for o in data["map"]["outlines"]} == {"stored"}
     page.locator("#chart-map").scroll_into_view_if_needed()
     browser_page.screenshot(page, "dashboard-map-outlines")
+
+
+def test_a_station_named_like_html_is_shown_as_text_in_the_map_tooltip(known, live_url, browser_page):
+    from wenming.regions.models import Station
+
+    w = known
+    Station.objects.filter(pk=w.station_a.pk).update(name='<img src=x onerror="window.__xss=1">龙舌坝站')
+    page = browser_page("desktop")
+    sign_in(page, live_url, "leader")
+    page.goto(f"{live_url}/dashboard/")
+    page.wait_for_selector("#chart-map canvas")
+    # show every point's tooltip in turn, as hovering would
+    shown = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
+        const texts = [];
+        chart.getOption().series.forEach((s, si) => (s.data || []).forEach((d, di) => {
+            chart.dispatchAction({type: 'showTip', seriesIndex: si, dataIndex: di});
+            const tip = document.querySelector('#chart-map div[style*="z-index"]');
+            if (tip) texts.push(tip.innerHTML);
+        }));
+        return texts;
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert any("&lt;img" in t for t in shown), shown

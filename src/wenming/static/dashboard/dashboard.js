@@ -11,6 +11,9 @@
     var el = document.getElementById("dash-data");
     if (!el || !window.echarts) return;
     var data = JSON.parse(el.textContent);
+    // A tooltip formatter's string is HTML: names (stations, regions) are the districts' own
+    // text and are escaped, like everything else ECharts shows by default.
+    var esc = function (v) { return echarts.format.encodeHTML(String(v)); };
     var wall = document.body.classList.contains("wall");
     var theme = wall ? "dark" : null;
     var text = wall ? "#e6edf7" : "#333";
@@ -66,7 +69,7 @@
     var pts = data.map.stations;
     var kinds = { station: "实践站", institute: "实践所", center: "实践中心" };  // centre drawn last, on top
     chart("chart-map", {
-      tooltip: { formatter: function (p) { return p.data.name + "<br>在办订单 " + p.data.value[2]; } },
+      tooltip: { formatter: function (p) { return esc(p.data.name) + "<br>在办订单 " + esc(p.data.value[2]); } },
       legend: { top: 0, right: 0, data: Object.keys(kinds).map(function (k) { return kinds[k]; }).concat(["在办诉求"]),
                 textStyle: { color: text } },
       grid: { left: 48, right: 16, top: 32, bottom: 28 },
@@ -96,7 +99,7 @@
                   { name: "在办诉求", type: "effectScatter", z: 4, rippleEffect: { scale: 2.5 },
                     itemStyle: { color: "#c0392b" },
                     symbolSize: function (v) { return 5 + Math.min(v[2], 15); },
-                    tooltip: { formatter: function (p) { return p.data.name + "<br>在办诉求 " + p.data.value[2]; } },
+                    tooltip: { formatter: function (p) { return esc(p.data.name) + "<br>在办诉求 " + esc(p.data.value[2]); } },
                     data: (data.map.demands || []).map(function (d) {
                       return { name: d.name, value: [d.lon, d.lat, d.open_demands] }; }) }])
     });
