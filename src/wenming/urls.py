@@ -57,3 +57,7 @@ urlpatterns = [
     # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# unmatched paths and faults answer in the format of the part asked (core.views)
+handler404 = "wenming.handlers.not_found"
+handler500 = "wenming.handlers.server_error"

@@ -24,6 +24,7 @@ from wenming.activities.serializers import (
     SignupOut,
 )
 from wenming.core.errors import ActionForbidden, InvalidInput
+from wenming.core.inputs import bounded_int, record_id
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Node
 
@@ -160,7 +161,7 @@ class HonourReviewIn(serializers.Serializer):
 
 def _year(request) -> int:
     raw = request.query_params.get("year", "")
-    return int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+    return bounded_int(raw, low=1000, high=9999) or timezone.localdate().year
 
 
 class HonourCandidatesApi(APIView):
@@ -217,7 +218,7 @@ class HonourRollApi(APIView):
                    responses=HonourOut(many=True))
     def get(self, request):
         raw = request.query_params.get("district", "")
-        district_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        district_id = record_id(raw)
         if district_id is None:
             district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
         return Response(HonourOut(honours.honour_roll(district_id=district_id, year=_year(request)), many=True).data)
@@ -256,7 +257,7 @@ class SpeakerListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("district", int)], responses=SpeakerOut(many=True))
     def get(self, request):
         raw = request.query_params.get("district", "")
-        district_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        district_id = record_id(raw)
         if district_id is None:
             district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
         speakers = selectors.speakers_public(district_id=district_id)[:200]

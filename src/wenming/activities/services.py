@@ -22,6 +22,7 @@ from wenming.activities import selectors
 from wenming.activities.choices import ActivityKind, ActivityStatus, SignupStatus
 from wenming.activities.models import Activity, Signup, Speaker
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.inputs import record_id
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
 from wenming.volunteers.models import ServiceRecord, Volunteer, VolunteerOrg
@@ -219,7 +220,7 @@ def qr_token(activity: Activity, phase: str) -> str:
 
 def _parse_token(token: str) -> tuple[int, str, str]:
     parts = (token or "").strip().split(".")
-    if len(parts) != 3 or parts[1] not in PHASES or not parts[0].isdigit() or len(token) > 64:
+    if len(parts) != 3 or parts[1] not in PHASES or record_id(parts[0]) is None or len(token) > 64:
         raise InvalidInput("签到码无效", code="bad_token", errors={"token": ["签到码无效"]})
     return int(parts[0]), parts[1], parts[2]
 

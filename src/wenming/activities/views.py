@@ -17,6 +17,7 @@ from wenming.activities.models import Activity, Signup, Speaker
 from wenming.activities.serializers import PublishIn
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.core.excel import list_response, wants_xlsx
+from wenming.core.inputs import bounded_int
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.choices import DISPATCHER_ROLES
@@ -49,7 +50,7 @@ MONTH_DAYS_SHOWN = 4  # a desktop cell lists this many activities, then “另�
 def _month_param(value: str, today) -> tuple[int, int]:
     """"2026-11" → (2026, 11); anything else is this month."""
     year, _, month = (value or "").partition("-")
-    if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+    if bounded_int(year, low=2000, high=2100) and bounded_int(month, low=1, high=12):
         return int(year), int(month)
     return today.year, today.month
 
@@ -240,8 +241,7 @@ def honours(request):
     staff = request.user.is_superuser or request.user.role in DISPATCHER_ROLES | h.REVIEWER_ROLES
     if not staff:
         raise NotFound()
-    year = int(request.GET.get("year", "") or timezone.localdate().year) if (
-        request.GET.get("year", "") or "0").isdigit() else timezone.localdate().year
+    year = bounded_int(request.GET.get("year", ""), low=1000, high=9999) or timezone.localdate().year
     category = request.GET.get("category", Honour.Category.VOLUNTEER)
     if category not in Honour.Category.values:
         category = Honour.Category.VOLUNTEER
@@ -280,7 +280,7 @@ def honour_roll(request):
     from wenming.regions.models import Node
 
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+    year = bounded_int(raw, low=1000, high=9999) or timezone.localdate().year
     district = None
     if request.user.is_authenticated and request.user.node_id:
         district = request.user.node.district or request.user.node

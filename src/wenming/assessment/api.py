@@ -61,6 +61,7 @@ from wenming.assessment.serializers import (
 )
 from wenming.core.clientip import client_ip
 from wenming.core.errors import NotFound
+from wenming.core.inputs import record_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -161,7 +162,7 @@ class ResponsibilityListApi(generics.ListAPIView):
     def get_queryset(self):
         system = self.request.query_params.get("system")
         return selectors.responsibility_list_for(user=self.request.user,
-                                                 system_id=int(system) if system and system.isdigit() else None)
+                                                 system_id=record_id(system))
 
 
 class ResponsibilityDetailApi(APIView):
@@ -250,7 +251,7 @@ class CardListApi(generics.ListAPIView):
     def get_queryset(self):
         unit = self.request.query_params.get("unit")
         return selectors.card_list_for(user=self.request.user, period=self.request.query_params.get("period") or None,
-                                       unit_id=int(unit) if unit and unit.isdigit() else None)
+                                       unit_id=record_id(unit))
 
 
 class CardAppealApi(APIView):

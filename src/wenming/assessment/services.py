@@ -58,6 +58,7 @@ from wenming.assessment.selectors import (
 )
 from wenming.core.documents import clean_document
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.inputs import bounded_int, is_digits, record_id
 from wenming.core.uploads import clean_photo
 from wenming.core.workdays import add_workdays
 from wenming.regions.models import Department, Node
@@ -126,9 +127,10 @@ def unit_sync(*, district: Node) -> int:
 def _ids(values, field: str) -> list[int]:
     out = []
     for v in values or []:
-        if isinstance(v, bool) or not (isinstance(v, int) or (isinstance(v, str) and v.isdigit())):
-            raise InvalidInput("输入有误", errors={field: [f"无法识别「{v}」"]})
-        out.append(int(v))
+        number = record_id(v)
+        if number is None:
+            raise InvalidInput("输入有误", errors={field: [f"无法识别「{str(v)[:20]}」"]})
+        out.append(number)
     return list(dict.fromkeys(out))
 
 
@@ -193,7 +195,7 @@ def parse_months(value, field: str = "months") -> list[int]:
         for chunk in filter(None, text.split(",")):
             if "-" in chunk:
                 a, _, b = chunk.partition("-")
-                if not (a.isdigit() and b.isdigit()) or int(a) > int(b):
+                if not (is_digits(a) and is_digits(b)) or len(a) > 2 or len(b) > 2 or int(a) > int(b):
                     raise InvalidInput("申报月份有误", errors={field: [f"无法识别「{chunk}」"]})
                 parts += list(range(int(a), int(b) + 1))
             else:
@@ -202,8 +204,8 @@ def parse_months(value, field: str = "months") -> list[int]:
         raise InvalidInput("申报月份有误", errors={field: ["应为月份列表"]})
     months = set()
     for p in parts:
-        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.isdigit())):
-            raise InvalidInput("申报月份有误", errors={field: [f"无法识别「{p}」"]})
+        if bounded_int(p, low=-(2**31), high=2**31) is None:
+            raise InvalidInput("申报月份有误", errors={field: [f"无法识别「{str(p)[:20]}」"]})
         if not 1 <= int(p) <= 12:
             raise InvalidInput("申报月份有误", errors={field: ["月份应在 1-12 之间"]})
         months.add(int(p))
@@ -223,7 +225,7 @@ def responsibility_update(*, actor, responsibility_id, lead_unit_id=None, cooper
               "person": resp.person, "months": resp.months}
     errors = {}
     if lead_unit_id is not None:
-        lead = visible.filter(pk=lead_unit_id).first() if str(lead_unit_id).isdigit() else None
+        lead = visible.filter(pk=record_id(lead_unit_id) or 0).first()
         if lead is None:
             errors["lead_unit"] = ["单位不存在"]
         else:
@@ -624,7 +626,7 @@ def round_site_check(*, actor, round_id, site_id, now=None) -> RoundSite:
     if not permissions.can_inspect(actor):
         raise ActionForbidden("只有督查员可以督查", code="inspector_only")
     rnd = round_get_for(user=actor, round_id=round_id)
-    stop = RoundSite.objects.filter(round=rnd, site_id=site_id if str(site_id).isdigit() else 0).first()
+    stop = RoundSite.objects.filter(round=rnd, site_id=record_id(site_id) or 0).first()
     if stop is None:
         raise InvalidInput("点位不在本轮计划中", errors={"site": ["点位不在本轮计划中"]})
     now = now or timezone.now()
@@ -651,7 +653,7 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
         raise InvalidInput("请选择点位或责任单位", errors={"unit": ["请选择点位或责任单位"]})
     rnd = None
     if round_id not in (None, ""):
-        rnd = InspectionRound.objects.filter(pk=round_id if str(round_id).isdigit() else 0,
+        rnd = InspectionRound.objects.filter(pk=record_id(round_id) or 0,
                                              district=unit.district).first()
         if rnd is None:
             raise InvalidInput("督查轮次不存在", errors={"round": ["督查轮次不存在"]})

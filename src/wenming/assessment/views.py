@@ -42,6 +42,7 @@ from wenming.assessment.imports import (
 from wenming.assessment.periods import parse_quarter, period_of, quarter_of
 from wenming.core.errors import DomainError, NotFound
 from wenming.core.excel import list_response, wants_xlsx
+from wenming.core.inputs import bounded_int, bounded_ints, is_digits, record_ids
 from wenming.core.pages import run_service
 from wenming.core.validators import mask_phone
 from wenming.regions.choices import Role
@@ -215,7 +216,7 @@ def indicators(request):
             if kind == "system":
                 year = request.POST.get("year", "")
                 system = indicators_import(actor=request.user, upload=request.FILES.get("file"),
-                                           year=int(year) if year.isdigit() else None, name=request.POST.get("name", ""))
+                                           year=bounded_int(year, low=0, high=9999), name=request.POST.get("name", ""))
                 messages.success(request, f"已导入 {system.year} 年度测评体系，共 "
                                           f"{system.indicators.filter(level=3).count()} 项三级指标")
             else:
@@ -259,8 +260,8 @@ def responsibility_edit(request, pk):
         done = run_service(
             request, services.responsibility_update, actor=request.user, responsibility_id=pk,
             lead_unit_id=request.POST.get("lead_unit") or None,
-            cooperating_unit_ids=[int(i) for i in request.POST.getlist("cooperating_units") if i.isdigit()],
-            person=request.POST.get("person", ""), months=[int(m) for m in request.POST.getlist("months") if m.isdigit()],
+            cooperating_unit_ids=record_ids(request.POST.getlist("cooperating_units")),
+            person=request.POST.get("person", ""), months=bounded_ints(request.POST.getlist("months"), low=0, high=99),
             success="责任分解已保存")
         if done is not None:
             return redirect("assessment:system", pk=resp.indicator.system_id)
@@ -419,7 +420,7 @@ def _round_choices(request):
 def _posted_ids(request, name, *, default) -> set[int]:
     if request.method != "POST":
         return default
-    return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
+    return set(record_ids(request.POST.getlist(name)))
 
 
 @login_required
@@ -502,7 +503,7 @@ def problem_new(request):
             site_id=post.get("site") or None, unit_id=post.get("unit") or None, photos=request.FILES.getlist("photos"),
             round_id=post.get("round") or None,
             latitude=post.get("latitude") or None, longitude=post.get("longitude") or None,
-            deadline_days=int(days) if days.isdigit() else None, success="问题已登记，整改通知已发给责任单位")
+            deadline_days=bounded_int(days, low=0, high=10_000), success="问题已登记，整改通知已发给责任单位")
         if problem is not None:
             if problem.round_id and post.get("back") == "round":
                 return redirect(f"/assessment/rounds/{problem.round_id}/#site-{problem.site_id or ''}")
@@ -517,7 +518,7 @@ def problem_new(request):
         mine = selectors.rounds_today_for(user=request.user, today=today).first()
         round_id = str(mine.pk) if mine else ""
     from_round = bool(request.GET.get("round")) or request.POST.get("back") == "round"
-    if round_id.isdigit() and not any(str(r.pk) == round_id for r in rounds):
+    if is_digits(round_id) and not any(str(r.pk) == round_id for r in rounds):
         extra = selectors.round_list_for(user=request.user).filter(pk=round_id).first()
         rounds += [extra] if extra else []
     return render(request, "assessment/problem_new.html", {

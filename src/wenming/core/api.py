@@ -1,9 +1,11 @@
-"""Shared API plumbing: the uniform error body and pagination."""
+"""Shared API plumbing: the uniform error body, the JSON parser and pagination."""
+
+import io
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -11,7 +13,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from wenming.core.clientip import client_ip
-from wenming.core.errors import DomainError
+from wenming.core.errors import DomainError, input_fault
+from wenming.core.inputs import is_digits
 
 
 class SettingsAnonThrottle(AnonRateThrottle):
@@ -28,6 +31,42 @@ class SettingsAnonThrottle(AnonRateThrottle):
         return client_ip(request)
 
 
+MAX_JSON_DEPTH = 32
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than MAX_JSON_DEPTH before it is parsed
+    (json.loads recurses, and a thousand brackets end in a RecursionError, a 500), and a body
+    that is not an object."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read()
+        depth = 0
+        in_string = escaped = False
+        for ch in raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise exceptions.ParseError(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层")
+            elif ch in "]}":
+                depth -= 1
+        data = super().parse(io.BytesIO(raw if isinstance(raw, bytes) else raw.encode()), media_type, parser_context)
+        if not isinstance(data, dict):
+            # every call of the API takes an object; a list or a bare value would reach views as
+            # something without .get()
+            raise exceptions.ParseError("请求体应为 JSON 对象")
+        return data
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -42,7 +81,7 @@ def _messages(detail, where: str = "") -> list[str]:
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
-            if isinstance(key, int) or str(key).isdigit():
+            if isinstance(key, int) or (is_digits(key) and len(str(key)) < 10):
                 label = f"第{int(key) + 1}行"
             elif key == "non_field_errors":
                 label = ""
@@ -67,6 +106,7 @@ def _flatten(detail) -> dict:
 
 def exception_handler(exc, context):
     """Every error answers `{"detail": ..., "errors": {field: [messages]}}` (DESIGN §4)."""
+    exc = input_fault(exc) or exc
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, "errors": exc.errors}
         return Response(body, status=exc.status_code)

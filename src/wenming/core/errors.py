@@ -47,3 +47,20 @@ class TransitionRefused(DomainError):
 class PayloadTooLarge(DomainError):
     status_code = 413
     default_code = "too_large"
+
+
+def input_fault(exc: BaseException) -> InvalidInput | None:
+    """A database or parser fault that only bad input causes, as the 400 it is; None for any other.
+
+    Validation catches what it knows; these are the leftovers a fuzzer finds: a number beyond a
+    column (PostgreSQL's DataError, SQLite's OverflowError), a NUL character PostgreSQL cannot
+    store (psycopg's ValueError), a text the database cannot cast. The failing statement's
+    transaction is rolled back like any other error's, so nothing is half-written.
+    """
+    from django.db import DataError
+
+    if isinstance(exc, DataError | OverflowError):
+        return InvalidInput("输入有误：数值超出范围或格式无法识别", code="out_of_range")
+    if isinstance(exc, ValueError) and "NUL" in str(exc):
+        return InvalidInput("输入有误：含有空字符（NUL）", code="nul_character")
+    return None

@@ -44,3 +44,15 @@ def record_ids(values, *, limit: int = 1000) -> list[int]:
             if len(out) >= limit:
                 break
     return out
+
+
+def bounded_ints(values, *, low: int, high: int, limit: int = 1000) -> list[int]:
+    """The numbers within [low, high] among `values`, in order, without repeats."""
+    out: list[int] = []
+    for value in values or ():
+        number = bounded_int(value, low=low, high=high)
+        if number is not None and number not in out:
+            out.append(number)
+            if len(out) >= limit:
+                break
+    return out

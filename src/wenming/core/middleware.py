@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from wenming.core.errors import DomainError
+from wenming.core.errors import DomainError, input_fault
 
 
 class DomainErrorMiddleware:
@@ -16,6 +16,7 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        exception = input_fault(exception) or exception
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return render(request, "error.html", {"status": exception.status_code, "message": exception.message},

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from wenming.core.api import Pagination
 from wenming.core.errors import InvalidInput
+from wenming.core.inputs import record_id
 from wenming.core.models import Notice
 from wenming.core.notices import inbox, mark_read, unread_count
 
@@ -40,7 +41,7 @@ class NoticeReadApi(APIView):
         summary="标为已读：给 id 标一条，不给标全部")
     def post(self, request):
         raw = request.data.get("id")
-        if raw is not None and (isinstance(raw, bool) or not str(raw).isdigit()):
+        if raw is not None and record_id(raw) is None:
             raise InvalidInput("id 必须是整数", errors={"id": ["必须是整数"]})
-        marked = mark_read(request.user, int(raw) if raw is not None else None)
+        marked = mark_read(request.user, record_id(raw) if raw is not None else None)
         return Response({"marked": marked, "unread": unread_count(request.user)})

@@ -41,3 +41,4 @@ def locked_out(request, original_response=None, credentials=None):
         return JsonResponse({"detail": message, "code": "locked_out", "errors": {}}, status=429)
     return render(request, "registration/locked_out.html",
                   {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
+

@@ -6,12 +6,13 @@ the parameter, before any record is touched.
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from wenming.core.inputs import bounded_int, is_digits
 from wenming.open311.errors import bad
 from wenming.open311.selectors import ListQuery
 
@@ -27,6 +28,10 @@ def text(params, name: str, *, max_length: int = 200) -> str:
     if len(value) > max_length:
         raise bad(f"{name} is longer than {max_length} characters")
     return value
+
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2199, 12, 31, tzinfo=UTC)
 
 
 def when(value: str, name: str, *, end_of_day: bool = False) -> datetime:
@@ -45,13 +50,18 @@ def when(value: str, name: str, *, end_of_day: bool = False) -> datetime:
         raise bad(f"{name} is not an ISO 8601 date/time: {raw[:40]}")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
+    # the platform's records lie between these; further out, converting to UTC or adding a day
+    # overflows (year 1 at +14:00 is year 0)
+    if not EARLIEST <= parsed <= LATEST:
+        raise bad(f"{name} must lie between {EARLIEST.year} and {LATEST.year}")
     return parsed
 
 
 def _int(value: str, name: str, *, low: int, high: int) -> int:
-    if not (value or "").isdigit() or not low <= int(value) <= high:
+    number = bounded_int(value if is_digits(value or "") else None, low=low, high=high)
+    if number is None:
         raise bad(f"{name} must be an integer from {low} to {high}")
-    return int(value)
+    return number
 
 
 def list_query(params) -> ListQuery:

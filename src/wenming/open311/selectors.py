@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from wenming.core.inputs import is_digits, record_id
 from wenming.demands.models import Category, DemandEvent
 from wenming.open311 import statuses
 from wenming.open311.errors import Open311Error, bad, not_found
@@ -89,7 +90,7 @@ def service_get(code: str) -> Service:
     """The service behind a code, or 404 (an unknown, inactive or non-leaf code alike)."""
     code = (code or "").strip()
     for prefix, kind in ((ORDER_PREFIX, "order"), (DEMAND_PREFIX, "demand")):
-        if code.startswith(prefix) and code[len(prefix):].isdigit():
+        if code.startswith(prefix) and record_id(code[len(prefix):]) is not None and is_digits(code[len(prefix):]):
             pk = int(code[len(prefix):])
             if kind == "order":
                 target = ServiceItem.objects.filter(pk=pk, is_active=True).first()
@@ -156,7 +157,7 @@ def center_station(district: Node) -> Station | None:
 
 def node_by_address_id(district: Node, address_id: str) -> Node | None:
     """`address_id` is the id of a node of the region tree (村/社区/网格/乡镇) in the jurisdiction."""
-    if not address_id.isdigit():
+    if record_id(address_id) is None or not is_digits(address_id):
         return None
     return Node.objects.filter(pk=int(address_id), path__startswith=district.path).exclude(
         kind=NodeKind.DISTRICT).first()

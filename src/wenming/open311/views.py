@@ -1,6 +1,7 @@
 """The GeoReport v2 endpoints: plain Django views that parse, call a selector or service, and
 render. Not DRF: these answers follow the Open311 formats, not the platform API's."""
 
+import logging
 from functools import wraps
 
 from django.conf import settings
@@ -8,11 +9,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from wenming.core.clientip import client_ip
+from wenming.core.errors import DomainError, input_fault
 from wenming.open311 import formats, parsing, selectors, services
 from wenming.open311.errors import Open311Error
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+08:00"
+logger = logging.getLogger(__name__)
 
 
 def open311(methods=("GET",)):
@@ -38,6 +41,13 @@ def open311(methods=("GET",)):
                 if exc.retry_after:
                     response["Retry-After"] = str(exc.retry_after)
                 return response
+            except Exception as exc:  # noqa: BLE001 — a client of this API reads only its error format
+                fault = input_fault(exc)
+                if isinstance(exc, DomainError) or fault is not None:
+                    fault = fault or exc
+                    return formats.error(fmt, fault.status_code, fault.message)
+                logger.exception("Open311 %s failed", request.path)
+                return formats.error(fmt, 500, "internal error; the request was not carried out")
 
         return wrapper
 
@@ -50,7 +60,8 @@ def _district(request):
 
 @open311()
 def discovery(request, fmt):
-    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0] + "/"
+    # the base without a trailing slash: clients append "/services.xml" to it
+    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
     data = {
         "changeset": CHANGESET, "contact": settings.OPEN311["CONTACT"], "key_service": settings.OPEN311["KEY_SERVICE"],
         "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from wenming.core.errors import InvalidInput, NotFound, TransitionRefused
 from wenming.core.excel import list_response, wants_xlsx
+from wenming.core.inputs import bounded_int, is_digits, record_ids
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.models import Station
@@ -33,12 +34,12 @@ def register(request):
         availability = []
         for item in request.POST.getlist("availability"):
             day, _, slot = item.partition("-")
-            availability.append([int(day) if day.isdigit() else day, slot])
+            availability.append([bounded_int(day, low=0, high=9) if is_digits(day) else day, slot])
         try:
             volunteer = services.volunteer_register(actor=request.user, data=services.Registration(
                 name=data.get("name", ""), phone=data.get("phone", ""), id_number=data.get("id_number", ""),
                 home_station_id=data.get("home_station") or None, skills=data.get("skills", ""),
-                category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
+                category_ids=record_ids(request.POST.getlist("categories")),
                 availability=availability, password=data.get("password", "")))
         except (InvalidInput, TransitionRefused) as exc:
             errors = form_errors(exc.errors) or {"form": exc.message}
@@ -243,8 +244,8 @@ def org_register(request):
                 actor=request.user, name=data.get("name", ""), node_id=data.get("node"),
                 contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
                 description=data.get("description", ""), credit_code=data.get("credit_code", ""),
-                service_area_ids=[a for a in request.POST.getlist("service_areas") if a.isdigit()],
-                category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
+                service_area_ids=record_ids(request.POST.getlist("service_areas")),
+                category_ids=record_ids(request.POST.getlist("categories")),
                 password=data.get("password", ""))
         except InvalidInput as exc:
             errors = form_errors(exc.errors)
@@ -292,7 +293,7 @@ def people(request):
     q = request.GET.get("q", "").strip()[:40]
     qs = selectors.volunteer_list_for(user=request.user).select_related("node", "org").order_by("-total_hours", "id")
     if q:
-        qs = qs.filter(phone_digest=digest(q)) if q.isdigit() and len(q) == 11 else qs.filter(name__contains=q)
+        qs = qs.filter(phone_digest=digest(q)) if is_digits(q) and len(q) == 11 else qs.filter(name__contains=q)
     if wants_xlsx(request):
         return list_response("volunteers", "志愿者", exports.PEOPLE_COLUMNS, exports.people_rows(qs))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.inputs import record_id, record_ids
 from wenming.core.pages import form_errors, run_service
 from wenming.core.validators import mask_phone
 from wenming.volunteers import joining, selectors
@@ -39,8 +40,8 @@ def join(request):
     elif tab == "teams":
         teams = joining.joinable_teams(volunteer)
         category = request.GET.get("category", "")
-        if category.isdigit():
-            teams = teams.filter(categories__id=int(category))
+        if record_id(category):
+            teams = teams.filter(categories__id=record_id(category))
         q = request.GET.get("q", "").strip()[:40]
         if q:
             teams = teams.filter(name__contains=q)
@@ -94,7 +95,7 @@ def org_manage(request, pk):
         elif action == "team":
             run_service(request, joining.org_team_create, actor=request.user, org_id=org.pk,
                         name=request.POST.get("name", ""), station_id=request.POST.get("station"),
-                        category_ids=[c for c in request.POST.getlist("categories") if c.isdigit()],
+                        category_ids=record_ids(request.POST.getlist("categories")),
                         leader_volunteer_id=request.POST.get("leader") or None, success="队伍已建立")
         elif action == "profile":
             # field errors are shown beside the fields, with what was typed kept
@@ -105,7 +106,7 @@ def org_manage(request, pk):
             except InvalidInput as exc:
                 profile_errors = form_errors(exc.errors)
                 profile_data = {f: request.POST.get(f, "") for f in PROFILE_FIELDS}
-                profile_data["categories"] = {int(c) for c in category_ids if c.isdigit()}
+                profile_data["categories"] = set(record_ids(category_ids))
             else:
                 messages.success(request, "组织资料已保存")
                 return redirect(f"{reverse('volunteers:org-manage', args=[org.pk])}#profile")

@@ -29,7 +29,12 @@ def test_discovery_lists_the_v2_endpoint_and_both_formats(o3, call, fmt):
         assert [f.text for f in endpoint["formats"]] == ["text/xml", "application/json"]
         endpoint = {k: v.text for k, v in endpoint.items()}
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
-    assert endpoint["url"].endswith("/open311/v2/")
+    # the base without a trailing slash: a client appends "/services.xml" (with one, "//services.xml" is a 404)
+    assert endpoint["url"].endswith("/open311/v2")
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+    assert Client().get(urlsplit(endpoint["url"] + "/services.xml").path).status_code == 200
     assert endpoint["type"] == "production"
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from wenming.core.errors import InvalidInput
+from wenming.core.inputs import record_id
 from wenming.regions.models import Node
 from wenming.regions.outlines import import_outlines
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, district, by, **options):
         node = (Node.objects.filter(kind="district", code=district).first()
                 or Node.objects.filter(kind="district", name=district).first()
-                or (Node.objects.filter(kind="district", pk=district).first() if district.isdigit() else None))
+                or (Node.objects.filter(kind="district", pk=record_id(district) or 0).first()))
         if node is None:
             raise CommandError(f"找不到区县：{district}")
         path = Path(file)
