@@ -19,7 +19,54 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "wenming-insecure-development-key-change-me")
+# WENMING_ENV=production: the keys must come from the environment (below), and the deploy
+# settings follow it (docs/DEPLOYMENT.md)
+PRODUCTION = os.environ.get("WENMING_ENV", "").strip().lower() == "production"
+PUBLIC_DEVELOPMENT_KEY = "wenming-insecure-development-key-change-me"
+
+
+def kept_secret(name: str) -> str:
+    """A random secret of this installation, made on first use and kept in VAR_DIR (mode 0600):
+    a demo or development set-up never runs on a key printed in the source."""
+    import secrets
+
+    path = VAR_DIR / name
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        return value
+    except FileExistsError:  # another process made it meanwhile
+        return path.read_text().strip()
+
+
+def _keys_from_env() -> list[str]:
+    return [k.strip() for k in os.environ.get("WENMING_DATA_KEY", "").split(",") if k.strip()]
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or kept_secret("secret_key")
+# Personal data (phones, ID numbers) is encrypted with DATA_KEYS (core.crypto): the first
+# encrypts, all decrypt; comma-separated in WENMING_DATA_KEY, newest first, to rotate.
+DATA_KEYS = _keys_from_env() or [kept_secret("data_key")]
+# the key of the lookup digests; kept apart so that rotating the data keys leaves lookups alone
+# (an installation that had SECRET_KEY set keeps its digests, which were keyed from it)
+DIGEST_KEY = os.environ.get("WENMING_DIGEST_KEY") or os.environ.get("SECRET_KEY") or kept_secret("digest_key")
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    problems = []
+    if not os.environ.get("SECRET_KEY") or len(SECRET_KEY) < 32 or SECRET_KEY == PUBLIC_DEVELOPMENT_KEY:
+        problems.append("SECRET_KEY (at least 32 characters) must be set in the environment")
+    if not _keys_from_env() or any(len(k) < 32 for k in DATA_KEYS) or SECRET_KEY in DATA_KEYS:
+        problems.append("WENMING_DATA_KEY (at least 32 characters, not SECRET_KEY) must be set in the environment")
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if problems:
+        raise ImproperlyConfigured("WENMING_ENV=production, but: " + "; ".join(problems))
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -75,6 +122,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "wenming.core.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "wenming.core.views.locked_out"
 AXES_VERBOSE = False
+# API tokens expire after this, and when the account's password changes (regions.auth)
+TOKEN_TTL = datetime.timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", str(7 * 24))))
+# a signed-in page session lasts this long (Django's default is two weeks)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "24")) * 3600
 # How many reverse proxies of our own stand in front of the app (core.clientip): 0 = none,
 # X-Forwarded-For ignored; behind one nginx: 1.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -163,7 +214,7 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wenming.regions.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

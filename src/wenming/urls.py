@@ -15,6 +15,7 @@ admin.site.index_title = "管理首页"
 
 api_v1 = [
     path("auth/token/", regions_api.TokenApi.as_view(), name="token"),
+    path("auth/logout/", regions_api.LogoutApi.as_view(), name="logout"),
     path("me/", regions_api.MeApi.as_view(), name="me"),
     path("notices/", notices_api.NoticeListApi.as_view(), name="notices"),
     path("notices/read/", notices_api.NoticeReadApi.as_view(), name="notices-read"),
@@ -47,6 +48,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("", include("wenming.core.urls")),
+    path("", include("wenming.regions.urls")),
     path("orders/", include("wenming.orders.urls")),
     path("volunteers/", include("wenming.volunteers.urls")),
     path("activities/", include("wenming.activities.urls")),

@@ -1,13 +1,13 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import InvalidInput
+from wenming.regions.auth import token_issue, token_revoke
 from wenming.volunteers.selectors import team_ids_of
 
 
@@ -34,8 +34,20 @@ class TokenApi(APIView):
         if user is None or not user.is_active:
             raise InvalidInput("用户名或密码错误", code="bad_credentials",
                                errors={"non_field_errors": ["用户名或密码错误"]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user).key})
+
+
+class LogoutApi(APIView):
+    """Retires the caller's API token (and ends the page session, if the call came with one)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        token_revoke(request.user)
+        if request.session.session_key:
+            from django.contrib.auth import logout
+
+            logout(request._request)
+        return Response(status=204)
 
 
 class MeOut(serializers.Serializer):

@@ -117,10 +117,20 @@ class User(AbstractUser):
                                    related_name="users", verbose_name="所属部门")
     full_name = models.CharField("姓名", max_length=40, blank=True)
     phone = ProtectedField("手机号", blank=True, default="")
+    # API tokens issued before this moment no longer authenticate (regions.auth)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+    def set_password(self, raw_password):
+        # every way a password changes passes here (the admin, the change page, services), and
+        # with it the account's earlier API tokens expire; saved with the password
+        super().set_password(raw_password)
+        from django.utils import timezone
+
+        self.password_changed_at = timezone.now()
 
     def __str__(self):
         return self.full_name or self.username
