@@ -5,7 +5,7 @@
 #   2. pytest on SQLite (the embedded default)
 #   3. pytest again on PostgreSQL, when the server answers at 127.0.0.1:5432
 #   4. the non-browser suite on SQLite once more, with the clock moved to each of the hard
-#      moments of tests/plugins/clock.py (WENMING_TEST_NOW=all: month and quarter starts, New
+#      moments of tests/plugins/clock.py (WENMING_TEST_NOW=all: a month's first working day, New
 #      Year, Spring Festival and National Day 2027, a leap day, 23:59:30 on a month's last day)
 #
 # Each run spreads its tests over the machine's cores (pytest-xdist, `-n auto`; set

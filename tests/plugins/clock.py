@@ -5,8 +5,8 @@ tick from there. It names one or more moments, comma-separated: names of ``MOVED
 ISO times (naive ones are Asia/Shanghai), or ``all`` for every moment of ``MOVED_MOMENTS``.
 With several moments every test runs once at each (its id ends ``[clock=<name>]``), in one
 session, so that the database is set up once. CI runs the non-browser suite at ``all``
-(``scripts/test.sh``): month and quarter starts, New Year, Spring Festival and National Day
-2027, a leap day, and half a minute before a month ends.
+(``scripts/test.sh``): a month's first working day, New Year (a quarter's first day), Spring
+Festival and National Day 2027, a leap day, and half a minute before a month ends.
 
 A test that needs a particular "now" travels there itself (the ``time_machine`` fixture); its
 own travel wins over the run's. Each test starts at the moment, rather than the run ticking on
@@ -29,9 +29,8 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MOVED_MOMENTS = {
     # the first working day of a month, in the morning: month-start jobs and tasks
     "month-first-workday": "2027-03-01T09:00:00",
-    # ten minutes into a quarter: in UTC it is still the last day of the quarter before
-    "quarter-start": "2027-04-01T00:10:00",
-    # New Year's Day, a holiday, half a minute in (UTC: still 2026)
+    # New Year's Day, a holiday and the first day of a quarter and a year, half a minute in: in
+    # UTC it is still the last day of 2026 (National Day below is a quarter's first day too)
     "new-year": "2027-01-01T00:00:30",
     # the working day before Spring Festival 2027 (6 February) and a day of its holiday week
     "spring-festival-eve": "2027-02-05T16:00:00",

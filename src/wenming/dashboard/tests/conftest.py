@@ -1,12 +1,24 @@
-"""Known records for the dashboard: orders, demands, activities, cards and materials in two towns."""
+"""Known records for the dashboard: orders, demands, activities, cards and materials in two towns.
 
+The dashboard's tests only read them, so a module builds them once, inside a transaction rolled
+back after its last test, and each test reads a copy of the Python objects inside a savepoint
+(as Django's TestCase.setUpTestData does). Under a moved clock a test starts when the build
+ended. Browser tests build their own, committed for the live server to see.
+"""
+
+import contextlib
+import copy
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from wenming.demands.tests.conftest import Walk, dw  # noqa: F401  (fixtures reused)
+from tests.plugins import clock
+from tests.worlds import build_world
+from wenming.demands.tests.conftest import Walk, build_dw, dw  # noqa: F401  (fixtures reused)
 from wenming.orders.tests.conftest import Flow
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -16,15 +28,61 @@ def local_today() -> dt.date:
     return timezone.now().astimezone(TZ).date()
 
 
+@pytest.fixture(scope="module")
+def _known_build(django_db_setup, django_db_blocker, clock_moment):
+    from rest_framework.test import APIClient
+
+    def api(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(django_db_blocker.unblock())
+        if clock_moment is not None:
+            stack.enter_context(clock.travel(clock_moment))
+        stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_known(build_dw(build_world()), api)
+            yield built, timezone.now()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def known(dw, api):  # noqa: F811
+def known(_known_build, db):
     """town A: 3 orders placed (1 rated, 1 completed, 1 waiting), 2 demands (1 closed resolved), 1 activity,
-    1 card, 2 material tasks (1 on time); town B: 1 order rated with 1 h, 1 demand waiting."""
+    1 card, 2 material tasks (1 on time); town B: 1 order rated with 1 h, 1 demand waiting.
+
+    `_known_build` is named first: a module-scoped fixture is set up before the test's own
+    transaction, which is then a savepoint inside the module's (the other way round, the first
+    test's rollback would take the module's records with it). Browser tests override this
+    fixture with a build of their own (test_browser.py)."""
+    return copy.deepcopy(_known_build[0])
+
+
+@pytest.fixture(autouse=True)
+def _moved_clock(request, clock_moment):
+    """A test reading the module's build starts when the build ended (see the module docstring)."""
+    moment = clock_moment
+    if moment is None:
+        yield None
+        return
+    if "_known_build" in request.fixturenames:
+        moment = request.getfixturevalue("_known_build")[1]
+    with clock.travel(moment):
+        yield moment
+
+
+def build_known(w, api):
     from wenming.activities.models import Activity
     from wenming.assessment.models import Card, Indicator, IndicatorSystem, MaterialTask, Unit
     from wenming.volunteers.models import VolunteerOrg
 
-    w = dw
     flow = Flow(w, api)
     w.o_rated = flow.order_in("rated")
     w.o_completed = flow.order_in("completed")

@@ -4,7 +4,15 @@ import pytest
 
 from tests.plugins.browser import sign_in
 
+from .conftest import build_known
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def known(dw, api):
+    """The known records, committed for the live server (not the module's shared build)."""
+    return build_known(dw, api)
 
 
 

@@ -13,7 +13,11 @@ API = "/api/v1/demands"
 
 @pytest.fixture
 def dw(world):
-    w = world
+    return build_dw(world)
+
+
+def build_dw(w):
+    """The world with departments, a category tree, cadres and households added."""
     ensure_defaults()
     w.dept_traffic = department_create(district=w.district, name="区公安局交警大队", short_name="交警")
     w.dept_housing = department_create(district=w.district, name="区住房和城乡建设局", short_name="住建")
