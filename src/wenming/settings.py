@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
     "wenming.core",
     "wenming.regions",
     "wenming.volunteers",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wenming.core.middleware.DomainErrorMiddleware",
     # last: it answers a locked-out sign-in (pages, admin, token API) with 429
     "axes.middleware.AxesMiddleware",
@@ -129,6 +131,39 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "24")) * 3600
 # How many reverse proxies of our own stand in front of the app (core.clientip): 0 = none,
 # X-Forwarded-For ignored; behind one nginx: 1.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+# HTTPS (Django's `check --deploy`): on by default with WENMING_ENV=production, each one
+# settable from the environment; an intranet served over plain HTTP turns them off
+# explicitly (docs/SECURITY.md).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# behind our proxy, which terminates HTTPS and says so in X-Forwarded-Proto
+if env_bool("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXIES > 0):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts only from our own /static/ — no inline script or
+# event handler anywhere (static/js/app.js carries the pages' small behaviours), so a stored
+# name that slips past escaping still cannot run. Inline style attributes stay allowed; images
+# may be data:/blob: (QR codes, chart downloads); nothing is fetched from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "wenming.urls"
 WSGI_APPLICATION = "wenming.wsgi.application"

@@ -13,7 +13,8 @@ is written for real and the tables are flushed afterwards.
 
 The browser is Debian's /usr/bin/chromium (never a Playwright download), started once per
 session, headless, with a fresh context per page. When a test fails, every page it opened is
-saved to artifacts/screenshots/FAILED-<test>-<n>.png.
+saved to artifacts/screenshots/FAILED-<test>-<n>.png. A page that breaks the
+Content-Security-Policy (an inline script or handler the browser refused) fails its test.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class PageFactory:
         self._test_name = test_name
         self.contexts = []
         self.pages = []
+        self.csp_violations: list[str] = []
 
     def __call__(self, preset: str = "phone", **context_options):
         if preset not in VIEWPORTS:
@@ -98,8 +100,14 @@ class PageFactory:
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         self.contexts.append(context)
         page = context.new_page()
+        page.on("console", self._watch_console)
         self.pages.append(page)
         return page
+
+    def _watch_console(self, message) -> None:
+        # chromium reports a refused script, style or handler on the console
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def screenshot(self, page, name: str, *, full_page: bool = True) -> Path:
         """Save the page as artifacts/screenshots/<name>.png and return the path."""
@@ -131,7 +139,11 @@ def browser_page(browser, request: pytest.FixtureRequest) -> Iterator[PageFactor
     factory = PageFactory(browser, screenshot_dir(request.config), request.node.name)
     yield factory
     reports = request.node.stash.get(PHASE_REPORTS, {})
-    factory.close(failed=any(r.failed for r in reports.values()))
+    failed = any(r.failed for r in reports.values())
+    factory.close(failed=failed)
+    if factory.csp_violations and not failed:
+        pytest.fail("the page broke its Content-Security-Policy:\n" + "\n".join(factory.csp_violations[:5]),
+                    pytrace=False)
 
 
 def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> None:

@@ -21,3 +21,15 @@ def test_docs_page_loads_swagger_from_the_app_not_a_cdn(db):
     page = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+def test_docs_page_runs_no_inline_script_so_the_policy_holds(db):
+    import re
+
+    response = Client().get("/api/docs/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    page = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "an inline script the policy would refuse"
+    script = re.search(r'<script src="([^"]*\?script=)"', page)
+    assert script, page
+    assert "SwaggerUIBundle" in Client().get(script.group(1)).content.decode()
