@@ -10,11 +10,25 @@ from PIL import Image, UnidentifiedImageError
 from wenming.core.errors import InvalidInput, PayloadTooLarge
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-MAX_PIXELS = 40_000_000
+# What a photo may claim in its header. A JPEG is decoded at a reduced scale (draft), so a
+# 50-megapixel phone photo costs little; PNG and WebP have no reduced decode, so they are held
+# to what we are willing to decode in full (16 MP: 64 MB of RGBA). A 154 KB PNG of 6300×6300
+# is refused from its header, before a byte of pixels is decoded.
+MAX_PIXELS = 50_000_000
+MAX_FULL_DECODE_PIXELS = 16_000_000
+# the stored copy: enough for evidence on a screen and in a bulletin, a fraction of the bytes
+MAX_SIDE = 2560
+
+
+def _refuse_size(field):
+    return InvalidInput("图片尺寸过大", code="image_too_big",
+                        errors={field: [f"图片尺寸过大：最多 {MAX_FULL_DECODE_PIXELS // 1_000_000} 百万像素（JPG 照片最多 "
+                                        f"{MAX_PIXELS // 1_000_000} 百万像素）"]})
 
 
 def clean_photo(upload, *, field: str = "photos") -> ContentFile:
-    """Return a re-encoded copy of an uploaded photo without metadata (GPS, camera, owner).
+    """Return a re-encoded copy of an uploaded photo without metadata (GPS, camera, owner),
+    at most MAX_SIDE pixels on its longer side.
 
     Re-encoding from pixels drops EXIF, XMP and anything appended after the image data.
     """
@@ -24,13 +38,16 @@ def clean_photo(upload, *, field: str = "photos") -> ContentFile:
                               errors={field: [f"{upload.name}: 超过 {limit // (1024 * 1024)} MB"]})
     try:
         upload.seek(0)
-        image = Image.open(upload)
-        if image.width * image.height > MAX_PIXELS:
-            raise InvalidInput("图片尺寸过大", code="image_too_big", errors={field: ["图片尺寸过大"]})
+        image = Image.open(upload)  # reads the header only
+        fmt = image.format
+        pixels = image.width * image.height
+        if pixels > MAX_PIXELS or (fmt != "JPEG" and pixels > MAX_FULL_DECODE_PIXELS):
+            raise _refuse_size(field)
         image.verify()
         upload.seek(0)
         image = Image.open(upload)
-        fmt = image.format
+        if fmt == "JPEG":
+            image.draft(image.mode if image.mode in ("RGB", "L") else None, (MAX_SIDE, MAX_SIDE))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput("只能上传 JPG、PNG 或 WEBP 图片", code="not_an_image",
@@ -42,7 +59,9 @@ def clean_photo(upload, *, field: str = "photos") -> ContentFile:
         image = image.convert("RGBA" if fmt != "JPEG" else "RGB")
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no metadata
+    del image
     out = io.BytesIO()
     clean.save(out, format=fmt, **({"quality": 88} if fmt == "JPEG" else {}))
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}")
