@@ -81,3 +81,50 @@ def test_open311_odd_dates_and_pages_are_400_in_its_own_format(world, params):
     assert r.status_code == 400, (params, r.status_code, r.content[:200])
     body = r.json()
     assert isinstance(body, list) and body[0]["code"] == 400 and body[0]["description"]
+
+
+CONTROL = ["a\x01b", "\x1b[31m红", "x\x0c", "\x00", "\ufffe"]
+
+
+@pytest.mark.parametrize("text", CONTROL)
+def test_a_control_character_in_a_page_form_is_a_400_and_writes_nothing(world, text):
+    from wenming.orders.models import Order
+
+    page = Client()
+    page.force_login(world.citizen)
+    r = page.post("/orders/new/", {"service_item": world.item_elder.pk, "description": f"需要陪同就医{text}",
+                                   "address": "龙舌坝社区3栋", "contact_phone": "13800001111"})
+    assert r.status_code == 400 and "控制字符" in r.content.decode()
+    assert not Order.objects.exists()
+    # in a query string too
+    assert page.get("/orders/", {"q": text}).status_code == 400
+
+
+@pytest.mark.parametrize("text", CONTROL)
+def test_a_control_character_in_api_json_or_form_is_a_400_and_writes_nothing(world, api, text):
+    from wenming.orders.models import Order
+
+    body = {"service_item": world.item_elder.pk, "description": f"需要陪同就医{text}", "address": "龙舌坝社区3栋",
+            "contact_phone": "13800001111"}
+    client = api(world.citizen)
+    r = client.post("/api/v1/orders/", body, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "control_character", r.content
+    r = client.post("/api/v1/orders/", {**body, "description": "正常", f"note{text}": "x"}, format="json")
+    assert r.status_code == 400, "a key is checked like a value"
+    r = client.post("/api/v1/orders/", body, format="multipart")
+    assert r.status_code == 400 and r.json()["code"] == "control_character", r.content
+    assert not Order.objects.exists()
+
+
+def test_tabs_and_newlines_are_text(world, api):
+    r = api(world.citizen).post("/api/v1/orders/", {
+        "service_item": world.item_elder.pk, "description": "第一行\r\n第二行\t完", "address": "龙舌坝社区3栋",
+        "contact_phone": "13800001111"}, format="json")
+    assert r.status_code == 201, r.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/demands/", "/api/v1/orders/1/complete/"])
+def test_calls_that_also_take_files_refuse_deep_json_too(world, api, path):
+    body = '{"a": ' + "[" * 2000 + "]" * 2000 + "}"
+    r = api(world.station_admin).post(path, body, content_type="application/json")
+    assert r.status_code == 400 and "嵌套" in r.json()["detail"], r.content

@@ -16,11 +16,18 @@ def server_error(request):
     return _error(request, 500, "服务器出错，请稍后再试")
 
 
-def _error(request, status: int, message: str):
+def bad_request(request, message: str, *, code: str):
+    return _error(request, 400, message, code=code)
+
+
+OPEN311_WORDS = {400: "bad request", 404: "not found", 500: "internal error"}
+
+
+def _error(request, status: int, message: str, *, code: str | None = None):
     if request.path.startswith("/api/"):
-        code = "not_found" if status == 404 else "server_error"
+        code = code or ("not_found" if status == 404 else "server_error")
         return JsonResponse({"detail": message, "code": code, "errors": {}}, status=status)
     if request.path.startswith("/open311/"):
         fmt = "json" if request.path.endswith(".json") else "xml"
-        return open311_error(fmt, status, "not found" if status == 404 else "internal error")
+        return open311_error(fmt, status, OPEN311_WORDS[status] if code is None else code.replace("_", " "))
     return render(request, "error.html", {"status": status, "message": message}, status=status)

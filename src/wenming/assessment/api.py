@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,10 +61,10 @@ from wenming.assessment.serializers import (
 from wenming.core.clientip import client_ip
 from wenming.core.errors import NotFound
 from wenming.core.inputs import record_id
+from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
 
 
 def _parse(serializer_class, request):

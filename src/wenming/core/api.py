@@ -1,11 +1,9 @@
-"""Shared API plumbing: the uniform error body, the JSON parser and pagination."""
-
-import io
+"""Shared API plumbing: the uniform error body, throttles and pagination (the JSON parser: core.parsers)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -29,42 +27,6 @@ class SettingsAnonThrottle(AnonRateThrottle):
     def get_ident(self, request):
         # DRF's own takes X-Forwarded-For at its word unless NUM_PROXIES is set: core.clientip
         return client_ip(request)
-
-
-MAX_JSON_DEPTH = 32
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing a body nested deeper than MAX_JSON_DEPTH before it is parsed
-    (json.loads recurses, and a thousand brackets end in a RecursionError, a 500), and a body
-    that is not an object."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read()
-        depth = 0
-        in_string = escaped = False
-        for ch in raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch in "[{":
-                depth += 1
-                if depth > MAX_JSON_DEPTH:
-                    raise exceptions.ParseError(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层")
-            elif ch in "]}":
-                depth -= 1
-        data = super().parse(io.BytesIO(raw if isinstance(raw, bytes) else raw.encode()), media_type, parser_context)
-        if not isinstance(data, dict):
-            # every call of the API takes an object; a list or a bare value would reach views as
-            # something without .get()
-            raise exceptions.ParseError("请求体应为 JSON 对象")
-        return data
 
 
 class Pagination(PageNumberPagination):

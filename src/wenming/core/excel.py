@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from wenming.core.errors import InvalidInput
+from wenming.core.inputs import without_control_characters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # a list bigger than this is narrowed by its filters first (a district's year of demands fits)
@@ -42,9 +43,22 @@ def _cell_value(value):
         return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
     if value is None:
         return ""
-    if isinstance(value, (str, int, float, dt.date)):
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, (int, float, dt.date)):
         return value
-    return str(value)
+    return without_control_characters(str(value))
+
+
+def _row(ws, values) -> list:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            # text, never a formula: a citizen's "=HYPERLINK(…)" must not run in an official's Excel
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def workbook(title: str, columns: list[Column], rows: Iterable) -> bytes:
@@ -67,7 +81,7 @@ def workbook(title: str, columns: list[Column], rows: Iterable) -> bytes:
         if count > MAX_ROWS:
             ws.close()  # its writer holds a temporary file open: closed now, not by the garbage collector
             raise InvalidInput(f"超过 {MAX_ROWS:,} 行，请先按条件筛选后再导出。")
-        ws.append([_cell_value(col.value(row)) for col in columns])
+        ws.append(_row(ws, [_cell_value(col.value(row)) for col in columns]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

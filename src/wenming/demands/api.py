@@ -8,11 +8,11 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.demands import rates, selectors, services
 from wenming.demands.serializers import (
     DemandAssignIn,
@@ -40,7 +40,7 @@ from wenming.regions.choices import STAFF_ROLES, Role
 from wenming.regions.models import Node
 from wenming.regions.selectors import in_scope
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = UPLOAD_PARSERS
 
 
 def _parse(serializer_class, request):

@@ -7,6 +7,8 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
 
+from wenming.core.inputs import without_control_characters
+
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 # XML: the root and item element of each kind of answer
@@ -39,7 +41,14 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # input refuses control characters; what was stored before must not make the feed malformed
+    return without_control_characters(str(value))
+
+
+def without_empty(row: dict, *, keep: tuple[str, ...] = ("service_request_id", "status")) -> dict:
+    """GeoReport v2 leaves an optional field out when it has no value: an empty
+    expected_datetime or media_url fails the official schema's dateTime and URI checks."""
+    return {k: v for k, v in row.items() if k in keep or v not in ("", None)}
 
 
 def _fill(element: ET.Element, data: dict) -> None:

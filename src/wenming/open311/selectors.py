@@ -19,6 +19,7 @@ from wenming.core.inputs import is_digits, record_id
 from wenming.demands.models import Category, DemandEvent
 from wenming.open311 import statuses
 from wenming.open311.errors import Open311Error, bad, not_found
+from wenming.open311.formats import without_empty
 from wenming.open311.models import Open311Request
 from wenming.orders.models import OrderEvent, ServiceItem
 from wenming.regions.choices import NodeKind, StationKind
@@ -242,7 +243,7 @@ def _demand_row(req: Open311Request) -> dict:
 
 def request_row(req: Open311Request) -> dict:
     part = _order_row(req) if req.kind == Open311Request.Kind.ORDER else _demand_row(req)
-    return {
+    return without_empty({
         "service_request_id": req.number, "status": part["status"], "status_notes": part["status_notes"],
         "service_name": part["service_name"], "service_code": req.service_code,
         "description": part["description"], "agency_responsible": part["agency_responsible"],
@@ -250,7 +251,7 @@ def request_row(req: Open311Request) -> dict:
         "updated_datetime": local_iso(part["updated"]), "expected_datetime": part["expected_datetime"],
         "address": req.address_string or part["address"], "address_id": req.address_id, "zipcode": "",
         "lat": part["lat"], "long": part["long"], "media_url": req.media_url,
-    }
+    })
 
 
 @dataclass
@@ -353,5 +354,5 @@ def request_updates(district: Node, start: datetime | None, end: datetime | None
                                       "status": update, "updated_datetime": local_iso(e.at),
                                       "description": text, "media_url": ""}))
     rows.sort(key=lambda r: r[:3])
-    return [r[3] for r in rows[:MAX_RESULTS]]
+    return [without_empty(r[3], keep=("update_id", "service_request_id", "status")) for r in rows[:MAX_RESULTS]]
 

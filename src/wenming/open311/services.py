@@ -19,6 +19,7 @@ from wenming.demands.permissions import RECORDER_ROLES
 from wenming.demands.services import RecordInput, demand_record
 from wenming.open311 import selectors
 from wenming.open311.errors import Open311Error, bad
+from wenming.open311.formats import without_empty
 from wenming.open311.models import ApiKey, Open311Request
 from wenming.open311.parsing import RequestInput, when
 from wenming.orders.services import PlaceInput, order_place
@@ -234,4 +235,5 @@ def request_file(*, key: ApiKey, data: RequestInput) -> Open311Request:
 def request_receipt(req: Open311Request) -> list[dict]:
     notice = ("已转为服务点单，将由实践站派给志愿服务队伍" if req.kind == "order"
               else "已登记为群众诉求，将受理并派给承办部门")
-    return [{"service_request_id": req.number, "service_notice": notice, "account_id": req.account_id}]
+    return [without_empty({"service_request_id": req.number, "service_notice": notice, "account_id": req.account_id},
+                          keep=("service_request_id",))]

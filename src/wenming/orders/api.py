@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import ActionForbidden, NotFound
+from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.orders import permissions, selectors, services
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import (
@@ -132,7 +132,7 @@ class OrderDeclineApi(APIView):
 
 
 class OrderCompleteApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
 
     @extend_schema(request=CompleteIn, responses=OrderOut)
     def post(self, request, pk):

@@ -57,3 +57,11 @@ def test_export_link_keeps_the_filters_and_drops_the_page():
     request = RequestFactory().get("/orders/console/", {"tab": "done", "page": "3", "q": "张"})
     html = Template("{% load export %}{% export_link %}").render(Context({"request": request}))
     assert "format=xlsx" in html and "tab=done" in html and "page=" not in html and "导出 Excel" in html
+
+
+def test_text_that_looks_like_a_formula_stays_text_and_control_characters_are_dropped():
+    cols = [excel.Column("描述", lambda r: r)]
+    ws = _sheet(excel.workbook("诉求", cols, ['=HYPERLINK("http://x.example","点我")', "旧数据\x01含\x1f控制符", "=1+1"]))
+    cells = [c for c in ws.iter_rows(min_row=3, values_only=False)]
+    assert [row[0].value for row in cells] == ['=HYPERLINK("http://x.example","点我")', "旧数据含控制符", "=1+1"]
+    assert [row[0].data_type for row in cells] == ["s", "s", "s"]  # never "f": Excel would run it

@@ -147,7 +147,7 @@ def test_monthly_report(known, client):
     w = known
     client.force_login(w.leader)
     html = client.get("/dashboard/monthly/").content.decode()
-    assert "月度统计报表" in html and "江北街道" in html and "window.print()" in html
+    assert "月度统计报表" in html and "江北街道" in html and "data-print" in html
     assert client.get("/dashboard/monthly/", {"month": "2026-13"}).status_code == 400
     assert client.get("/dashboard/monthly/", {"month": "abc"}).status_code == 400
     assert client.get("/dashboard/monthly/", {"month": today().strftime("%Y-%m")}).status_code == 200

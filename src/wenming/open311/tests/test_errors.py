@@ -55,6 +55,10 @@ def nothing_written():
     ({"attribute[station]": ["1", "2"]}, 400, "attribute[station]"),
     ({"attribute[station]": "999999"}, 400, "attribute[station]"),
     ({"attribute[preferred_time]": "tomorrow"}, 400, "attribute[preferred_time]"),
+    ({"description": "a\x01b"}, 400, "control character"),
+    ({"address_string": "5栋\x0b"}, 400, "control character"),
+    ({"attribute[preferred_time]": "\x1b[31m"}, 400, "control character"),
+    ({"first_name\x00": "芳"}, 400, "control character"),
 ])
 def test_post_errors(o3, call, fmt, change, code, words):
     a = call("post", "requests", fmt, post_data(o3, **change))

@@ -64,8 +64,9 @@ def test_get_service_requests_sample_url(o3):
     assert root.tag == "service_requests" and len(root) == 1
     assert [c.tag for c in root[0]] == [
         "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-        "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-        "address", "address_id", "zipcode", "lat", "long", "media_url"]
+        "agency_responsible", "requested_datetime", "updated_datetime", "expected_datetime",
+        "address", "lat", "long", "media_url"]
+    assert all((c.text or "").strip() for c in root[0]), "an empty optional element is left out"
     assert root[0].find("lat").text == "31.871020" and root[0].find("address").text == "龙舌坝社区 5 栋"
 
 
