@@ -1,6 +1,7 @@
 """`wenming`: the one console command an operator needs.
 
-  wenming serve [--host H] [--port P] [--workers N]   migrate, collect static files, serve with gunicorn
+  wenming serve [--host H] [--port P] [--workers N]   collect static files, serve with gunicorn (migrating
+                                                       first when migrations are pending, except in production)
   wenming migrate                                      apply database migrations
   wenming demo [--scale full] [--reset]                build the Bazhou-shaped demo district
   wenming jobs [NAME ...]                              run periodic jobs once now (all when none named)
@@ -18,6 +19,27 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["wenming", *argv])
 
 
+def pending_migrations() -> list[str]:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return [f"{m.app_label}.{m.name}" for m, _ in executor.migration_plan(executor.loader.graph.leaf_nodes())]
+
+
+def gunicorn_argv(host: str, port: str, workers: int, threads: int) -> list[str]:
+    from django.conf import settings
+
+    # gunicorn's control socket defaults to one path per user: a second instance on the same
+    # machine would take over the first's. One per address, next to the instance's data.
+    control = settings.VAR_DIR / f"gunicorn-{host}-{port}.ctl".replace(":", "_")
+    return ["gunicorn", "wenming.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--threads", str(threads), "--access-logfile", "-", "--timeout", "60", "--control-socket", str(control)]
+
+
 def serve(argv: list[str]) -> None:
     import argparse
 
@@ -28,14 +50,20 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
-    if not args.no_migrate:
+    from django.conf import settings
+
+    pending = [] if args.no_migrate else pending_migrations()
+    if pending and settings.PRODUCTION:
+        # several instances starting at once would race to migrate; in production the operator
+        # migrates once, before starting them (docs/SECURITY.md, "Deploying")
+        sys.exit(f"wenming serve: {len(pending)} migrations are not applied ({', '.join(pending[:3])}…); "
+                 "run `wenming migrate` first")
+    if pending:
         _django(["migrate", "--noinput", "-v", "0"])
     _django(["collectstatic", "--noinput", "-v", "0"])
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "wenming.wsgi:application", "--bind", f"{args.host}:{args.port}",
-                "--workers", str(args.workers), "--threads", str(args.threads), "--access-logfile", "-",
-                "--timeout", "60"]
+    sys.argv = gunicorn_argv(args.host, args.port, args.workers, args.threads)
     print(f"文明实践云平台已启动： http://{args.host}:{args.port}/", flush=True)
     run()
 

@@ -94,14 +94,19 @@ def test_without_keys_a_development_set_up_makes_its_own_and_keeps_them(tmp_path
     assert {p.name: p.read_text() for p in tmp_path.iterdir() if p.name.endswith("_key")} == kept
 
 
-def test_the_documented_production_environment_passes_check_deploy(tmp_path):
+def production_environment(var_dir) -> dict:
+    """The production environment docs/SECURITY.md documents, on a fresh SQLite database."""
     environ = {k: v for k, v in os.environ.items()
                if k not in {"SECRET_KEY", "WENMING_DATA_KEY", "WENMING_ENV", "DEBUG", "DJANGO_SETTINGS_MODULE",
                             "DATABASE_URL"}}
-    environ.update(WENMING_VAR_DIR=str(tmp_path), PYTHONPATH=str(ROOT / "src"), WENMING_ENV="production",
+    environ.update(WENMING_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT / "src"), WENMING_ENV="production",
                    SECRET_KEY="s" * 20 + "Kq8#pZ2!xV" * 4, WENMING_DATA_KEY="d" * 48, ALLOWED_HOSTS="wenming.example.gov.cn",
                    TRUSTED_PROXIES="1")
+    return environ
+
+
+def test_the_documented_production_environment_passes_check_deploy(tmp_path):
     run = subprocess.run([sys.executable, "-m", "wenming.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                         env=environ, capture_output=True, text=True, timeout=120)
+                         env=production_environment(tmp_path), capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no issues" in run.stdout
