@@ -232,6 +232,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# behind nginx: the internal location that serves MEDIA_ROOT (e.g. "/_media/"); the app checks
+# who may read a file and answers with X-Accel-Redirect there (docs/SECURITY.md)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

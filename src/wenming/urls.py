@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wenming.core import notices_api
+from wenming.core import views as core_views
 from wenming.orders import api as orders_api
 from wenming.regions import api as regions_api
 from wenming.volunteers import api as volunteers_api
@@ -56,8 +55,9 @@ urlpatterns = [
     path("assessment/", include("wenming.assessment.urls")),
     path("open311/v2/", include("wenming.open311.urls")),
     path("dashboard/", include("wenming.dashboard.urls")),
-    # uploads are served by the app itself in the embedded set-up; a proxy takes over in production
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # uploads only to those who may read their record (core.media); behind nginx the app checks
+    # and nginx sends the file (MEDIA_ACCEL_REDIRECT)
+    re_path(r"^media/(?P<path>.*)$", core_views.media_file, name="media"),
 ]
 
 # unmatched paths and faults answer in the format of the part asked (core.views)

@@ -178,7 +178,7 @@ class MaterialTask(models.Model):
 class MaterialFile(models.Model):
     task = models.ForeignKey(MaterialTask, on_delete=models.PROTECT, related_name="files", verbose_name="资料")
     kind = models.CharField("类型", max_length=10, choices=FileKind.choices)
-    file = models.FileField("文件", upload_to="assessment/materials/%Y/%m/")
+    file = models.FileField("文件", upload_to="assessment/materials/%Y/%m/", db_index=True)
     name = models.CharField("原文件名", max_length=200)
     round = models.PositiveSmallIntegerField("第几次申报", default=1)
     uploaded_at = models.DateTimeField("上传时间")
@@ -217,7 +217,7 @@ class ContributionFile(models.Model):
     contribution = models.ForeignKey(MaterialContribution, on_delete=models.PROTECT, related_name="files",
                                      verbose_name="配合材料")
     kind = models.CharField("类型", max_length=10, choices=FileKind.choices)
-    file = models.FileField("文件", upload_to="assessment/contributions/%Y/%m/")
+    file = models.FileField("文件", upload_to="assessment/contributions/%Y/%m/", db_index=True)
     name = models.CharField("原文件名", max_length=200)
     uploaded_at = models.DateTimeField("上传时间")
 
@@ -405,7 +405,7 @@ class Problem(models.Model):
 class ProblemPhoto(models.Model):
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="photos")
     stage = models.CharField("阶段", max_length=6, choices=PhotoStage.choices)
-    image = models.ImageField("照片", upload_to="assessment/problems/%Y/%m/")
+    image = models.ImageField("照片", upload_to="assessment/problems/%Y/%m/", db_index=True)
     uploaded_at = models.DateTimeField("上传时间")
 
     class Meta:
@@ -441,7 +441,7 @@ class Bulletin(models.Model):
     seq = models.PositiveSmallIntegerField("序号")
     number = models.CharField("文号", max_length=40)
     title = models.CharField("标题", max_length=200)
-    file = models.FileField("文件", upload_to="assessment/bulletins/")
+    file = models.FileField("文件", upload_to="assessment/bulletins/", db_index=True)
     content = models.JSONField("内容", default=dict)
     issued_at = models.DateTimeField("印发时间")
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name="印发人")
@@ -484,7 +484,7 @@ class PublicAd(models.Model):
     size = models.CharField("尺寸", max_length=40, blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="ads",
                              verbose_name="管护单位")
-    photo = models.ImageField("照片", upload_to="assessment/ads/%Y/%m/", blank=True)
+    photo = models.ImageField("照片", upload_to="assessment/ads/%Y/%m/", blank=True, db_index=True)
     condition = models.CharField("状况", max_length=8, choices=AdCondition.choices, default=AdCondition.GOOD)
     last_checked = models.DateField("最近检查")
     note = models.CharField("备注", max_length=200, blank=True)
@@ -526,7 +526,7 @@ class Nominee(models.Model):
     name = models.CharField("姓名", max_length=40)
     category = models.CharField("类别", max_length=12, choices=NomineeCategory.choices)
     story = models.TextField("事迹")
-    photo = models.ImageField("照片", upload_to="assessment/nominees/", blank=True)
+    photo = models.ImageField("照片", upload_to="assessment/nominees/", blank=True, db_index=True)
     status = models.CharField("状态", max_length=10, choices=NomineeStatus.choices, default=NomineeStatus.PENDING)
     nominated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name="推荐人")
     nominated_at = models.DateTimeField("推荐时间")

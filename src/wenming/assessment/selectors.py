@@ -372,3 +372,39 @@ def round_overview(*, rnd: InspectionRound, now) -> dict:
         "checked": sum(s.checked_at is not None for s in stops),
         "closed_pct": round(100 * counts[ProblemStatus.CLOSED] / total) if total else None,
     }
+
+
+# Who may open an uploaded file (core.media): those who see the record it belongs to.
+
+def material_file_readable(user, file) -> bool:
+    task_view_for(user=user, task_id=file.task_id)  # NotFound when out of scope
+    return True
+
+
+def contribution_file_readable(user, file) -> bool:
+    task_view_for(user=user, task_id=file.contribution.task_id)
+    return True
+
+
+def problem_photo_readable(user, photo) -> bool:
+    return photo.problem.found_by_id == user.pk or problem_list_for(user=user).filter(pk=photo.problem_id).exists()
+
+
+def bulletin_file_readable(user, bulletin) -> bool:
+    return bulletin_list_for(user=user).filter(pk=bulletin.pk).exists()
+
+
+def ad_photo_readable(user, ad) -> bool:
+    return ad_list_for(user=user).filter(pk=ad.pk).exists()
+
+
+def nominee_photo_public(nominee) -> bool:
+    """An approved nominee's photo is on the public voting page."""
+    from wenming.assessment.choices import NomineeStatus
+
+    return nominee.status == NomineeStatus.APPROVED
+
+
+def nominee_photo_readable(user, nominee) -> bool:
+    return nominee.nominated_by_id == user.pk or (
+        is_office(user) and campaign_list_for(user=user).filter(pk=nominee.campaign_id).exists())

@@ -42,3 +42,10 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html",
                   {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
 
+
+
+def media_file(request, path):
+    """An uploaded file, for those who may read its record (core.media)."""
+    from wenming.core.media import media_response
+
+    return media_response(request, path)

@@ -377,7 +377,7 @@ class DemandPhoto(models.Model):
     """A photo with the report (by the citizen) or as evidence with the reply (by the department)."""
 
     demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="photos")
-    image = models.ImageField("照片", upload_to="demands/%Y/%m/")
+    image = models.ImageField("照片", upload_to="demands/%Y/%m/", db_index=True)
     is_evidence = models.BooleanField("办理佐证", default=False)
     uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()

@@ -378,3 +378,8 @@ def similar_open(*, category, node, now=None) -> QuerySet[Demand]:
 
 def followed_by(*, user) -> QuerySet[Demand]:
     return Demand.objects.filter(follows__user=user).select_related("category__parent", "node", "satisfaction")
+
+
+def demand_photo_readable(user, photo) -> bool:
+    """A report's or a reply's photo is shown to those who see its demand (core.media)."""
+    return Demand.objects.filter(visibility_q(user), pk=photo.demand_id).exists()

@@ -139,7 +139,7 @@ class OrderPhoto(models.Model):
     """Completion evidence: a photo stripped of its metadata."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="photos")
-    image = models.ImageField("照片", upload_to="orders/%Y/%m/")
+    image = models.ImageField("照片", upload_to="orders/%Y/%m/", db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
 

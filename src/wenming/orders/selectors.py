@@ -123,3 +123,8 @@ def overdue_candidates(*, now=None):
     from django.utils import timezone
 
     return Order.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def order_photo_readable(user, photo) -> bool:
+    """A completion photo is shown to those who see its order (core.media)."""
+    return order_list_for(user=user).filter(pk=photo.order_id).exists()
