@@ -128,6 +128,8 @@ AXES_LOCKOUT_CALLABLE = "wenming.core.views.locked_out"
 AXES_VERBOSE = False
 # API tokens expire after this, and when the account's password changes (regions.auth)
 TOKEN_TTL = datetime.timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", str(7 * 24))))
+# how long a creation call's Idempotency-Key is remembered (core.idempotency)
+IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
 # a signed-in page session lasts this long (Django's default is two weeks)
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "24")) * 3600
 # How many reverse proxies of our own stand in front of the app (core.clientip): 0 = none,

@@ -24,6 +24,7 @@ from wenming.activities.serializers import (
     SignupOut,
 )
 from wenming.core.errors import ActionForbidden, InvalidInput
+from wenming.core.idempotency import idempotent
 from wenming.core.inputs import bounded_int, record_id
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Node
@@ -48,6 +49,7 @@ class ActivityListCreateApi(generics.ListAPIView):
                                            org_id=self.request.query_params.get("org") or None)
 
     @extend_schema(request=PublishIn, responses={201: ActivityOut})
+    @idempotent
     def post(self, request):
         data = _parse(PublishIn, request)
         activity = services.activity_publish(actor=request.user, data=services.PublishInput(**data))
@@ -71,6 +73,7 @@ class ActivityCancelApi(APIView):
 
 class SignupApi(APIView):
     @extend_schema(request=None, responses={201: SignupOut})
+    @idempotent
     def post(self, request, pk):
         return Response(SignupOut(services.signup_create(actor=request.user, activity_id=pk)).data, status=201)
 
@@ -183,6 +186,7 @@ class HonourListCreateApi(APIView):
                                   many=True).data)
 
     @extend_schema(request=NominateIn, responses={201: HonourOut})
+    @idempotent
     def post(self, request):
         d = _parse(NominateIn, request)
         h = honours.honour_nominate(actor=request.user, year=d["year"], category=d["category"], target_id=d["target"],

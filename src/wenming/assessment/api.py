@@ -60,6 +60,7 @@ from wenming.assessment.serializers import (
 )
 from wenming.core.clientip import client_ip
 from wenming.core.errors import NotFound
+from wenming.core.idempotency import idempotent
 from wenming.core.inputs import record_id
 from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 
@@ -275,6 +276,7 @@ class SiteListCreateApi(generics.ListAPIView):
         return selectors.site_list_for(user=self.request.user)
 
     @extend_schema(request=AssessSiteIn, responses={201: AssessSiteOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessSiteIn, request)
         site = services.site_create(actor=request.user, name=data["name"], kind=data["kind"], unit_id=data["unit"],
@@ -294,6 +296,7 @@ class ProblemListCreateApi(generics.ListAPIView):
         return selectors.problem_list_for(user=self.request.user, status=self.request.query_params.get("status") or None)
 
     @extend_schema(request={"multipart/form-data": AssessProblemIn}, responses={201: AssessProblemOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessProblemIn, request)
         problem = services.problem_record(
@@ -341,6 +344,7 @@ class MeasureListCreateApi(generics.ListAPIView):
         return selectors.measure_list_for(user=self.request.user)
 
     @extend_schema(request=AssessMeasureIn, responses={201: AssessMeasureOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessMeasureIn, request)
         measure = services.measure_record(actor=request.user, unit_id=data["unit"], kind=data["kind"],
@@ -355,6 +359,7 @@ class BulletinListCreateApi(generics.ListAPIView):
         return selectors.bulletin_list_for(user=self.request.user)
 
     @extend_schema(request=AssessBulletinIn, responses={201: AssessBulletinOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessBulletinIn, request)
         return Response(AssessBulletinOut(bulletin_issue(actor=request.user, period=data["period"])).data, status=201)
@@ -407,6 +412,7 @@ class AdListCreateApi(generics.ListAPIView):
         return selectors.ad_list_for(user=self.request.user)
 
     @extend_schema(request={"multipart/form-data": AssessAdIn}, responses={201: AssessAdOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessAdIn, request)
         ad = outreach.ad_record(actor=request.user, place=data["place"], kind=data["kind"], size=data["size"],
@@ -437,6 +443,7 @@ class NomineeListCreateApi(APIView):
         return Response(AssessNomineeOut(selectors.nominee_list_public(campaign_id=pk), many=True).data)
 
     @extend_schema(request={"multipart/form-data": AssessNominateIn}, responses={201: AssessNomineeOut})
+    @idempotent
     def post(self, request, pk):
         data = _parse(AssessNominateIn, request)
         nominee = outreach.nominee_nominate(actor=request.user, campaign_id=pk, name=data["name"],
@@ -480,6 +487,7 @@ class RoundListCreateApi(generics.ListAPIView):
         return selectors.round_list_for(user=self.request.user)
 
     @extend_schema(request=AssessRoundIn, responses={201: AssessRoundOut})
+    @idempotent
     def post(self, request):
         data = _parse(AssessRoundIn, request)
         rnd = services.round_create(actor=request.user, title=data["title"], date=data["date"], note=data["note"],

@@ -46,3 +46,23 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class IdempotentRequest(models.Model):
+    """A creation call made with an `Idempotency-Key` header, and the answer it got (core.idempotency).
+
+    A retry with the same key by the same caller gets that answer again instead of creating a
+    second record; kept for IDEMPOTENCY_HOURS.
+    """
+
+    caller = models.CharField("调用方", max_length=64)  # a user's id, or a digest of an anonymous caller's address
+    key = models.CharField("幂等键", max_length=255)
+    fingerprint = models.CharField("请求摘要", max_length=64)
+    status = models.PositiveSmallIntegerField("状态码")
+    body = models.JSONField("响应")
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "幂等请求"
+        verbose_name_plural = "幂等请求"
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_key_once_per_caller")]

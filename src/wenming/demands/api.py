@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.idempotency import idempotent
 from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.demands import rates, selectors, services
 from wenming.demands.serializers import (
@@ -88,6 +89,7 @@ class DemandListCreateApi(generics.ListAPIView):
         "登记诉求。若已有同一地点（村/社区/网格）、同一分类、在判定天数内登记且仍在办的诉求，"
         "不写入任何数据，返回 409 `possible_duplicates` 及候选诉求；再次提交时带 `force: true` 仍登记为新诉求，"
         "或带 `merge_into: <候选 id>` 登记并合并到该诉求（合并后共享办理结果）。"))
+    @idempotent
     def post(self, request):
         data = _parse(DemandRecordIn, request)
         force, merge_into = data.pop("force"), data.pop("merge_into")
@@ -195,6 +197,7 @@ class HouseholdListApi(generics.ListAPIView):
 class VisitCreateApi(APIView):
     @extend_schema(request=DemandVisitIn, responses={201: inline_serializer("VisitOut", {
         "id": serializers.IntegerField(), "household": serializers.IntegerField(), "at": serializers.DateTimeField()})})
+    @idempotent
     def post(self, request, pk):
         data = _parse(DemandVisitIn, request)
         visit = services.visit_record(actor=request.user, household_id=pk, note=data["note"])

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import ActionForbidden, NotFound
+from wenming.core.idempotency import idempotent
 from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.orders import permissions, selectors, services
 from wenming.orders.recommend import team_recommend
@@ -82,6 +83,7 @@ class OrderListCreateApi(generics.ListAPIView):
         ).prefetch_related("photos")
 
     @extend_schema(request=PlaceIn, responses={201: OrderOut})
+    @idempotent
     def post(self, request):
         data = _parse(PlaceIn, request)
         order = services.order_place(actor=request.user, data=services.PlaceInput(**data))

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.idempotency import idempotent
 from wenming.core.validators import mask_phone
 from wenming.volunteers import selectors, services
 from wenming.volunteers.certificates import (
@@ -143,6 +144,7 @@ class VolunteerRegisterApi(APIView):
     throttle_classes = [RegisterAnonThrottle]
 
     @extend_schema(request=RegisterIn, responses={201: VolunteerOut})
+    @idempotent
     def post(self, request):
         s = RegisterIn(data=request.data)
         s.is_valid(raise_exception=True)
@@ -206,6 +208,7 @@ class CertificateListCreateApi(APIView):
         return Response(CertificateOut(certs, many=True).data)
 
     @extend_schema(request=CertificateIn, responses={201: CertificateOut})
+    @idempotent
     def post(self, request):
         s = CertificateIn(data=request.data)
         s.is_valid(raise_exception=True)
@@ -335,6 +338,7 @@ class OrgListCreateApi(APIView):
         return Response(OrgOut(selectors.org_list_for(user=request.user).order_by("name")[:500], many=True).data)
 
     @extend_schema(request=OrgIn, responses={201: OrgOut})
+    @idempotent
     def post(self, request):
         s = OrgIn(data=request.data)
         s.is_valid(raise_exception=True)
