@@ -7,6 +7,9 @@
 #   4. the non-browser suite on SQLite once more, with the clock moved to each of the hard
 #      moments of tests/plugins/clock.py (WENMING_TEST_NOW=all: a month's first working day, New
 #      Year, Spring Festival and National Day 2027, a leap day, 23:59:30 on a month's last day)
+#   5. the API fuzzed over HTTP by schemathesis (scripts/fuzz_api.py): anonymous, a citizen and a
+#      station admin against `wenming serve` on the demo district; any 5xx or answer off the
+#      OpenAPI schema fails
 #
 # Each run spreads its tests over the machine's cores (pytest-xdist, `-n auto`; set
 # WENMING_TEST_WORKERS to choose). Outside CI a missing PostgreSQL server skips step 3 with a
@@ -17,7 +20,8 @@
 # those tests into a failure (tests/plugins/ci_rules.py).
 #
 # Extra arguments go to every pytest run, e.g. `scripts/test.sh -x -k orders`.
-# WENMING_TEST_CLOCK=0 leaves out step 4 (quicker local runs; CI always runs it).
+# WENMING_TEST_CLOCK=0 leaves out step 4, WENMING_TEST_FUZZ=0 step 5 (quicker local runs; CI
+# always runs both).
 # Environment: VENV (default .venv), WENMING_TEST_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/wenming; pytest-django creates and drops test_wenming_gw*).
 set -uo pipefail
@@ -182,6 +186,13 @@ if [[ $IN_CI == 1 || ${WENMING_TEST_CLOCK:-1} != 0 ]]; then
   # The browser tests and the test tooling's own tests are left out: the first are covered
   # by the two runs above, the second read no date.
   run_pytest moved-clock WENMING_TEST_NOW=all -- -m "not browser" --ignore=tests/plugins "$@"
+fi
+
+if [[ $IN_CI == 1 || ${WENMING_TEST_FUZZ:-1} != 0 ]]; then
+  say "API fuzzing (scripts/fuzz_api.py)"
+  fuzz_started=$SECONDS
+  if "$PY" scripts/fuzz_api.py; then :; else failures+=("API fuzzing: a 5xx or an answer off the schema (see above)"); fi
+  echo "  ($((SECONDS - fuzz_started)) s)"
 fi
 
 # --- summary --------------------------------------------------------------------------------

@@ -62,7 +62,9 @@ class SignupOut(serializers.ModelSerializer):
     def get_computed_hours(self, s):
         from wenming.activities.selectors import computed_hours
 
-        return computed_hours(s)
+        hours = computed_hours(s)
+        # a decimal is a string in the API, like `hours` beside it ("3.0", not 3.0)
+        return None if hours is None else f"{hours:.1f}"
 
 
 class ScanIn(serializers.Serializer):

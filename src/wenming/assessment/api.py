@@ -205,7 +205,7 @@ class TaskListApi(generics.ListAPIView):
 class TaskDetailApi(APIView):
     @extend_schema(responses=AssessTaskOut)
     def get(self, request, pk):
-        return Response(AssessTaskOut(selectors.task_get_for(user=request.user, task_id=pk)).data)
+        return Response(AssessTaskOut(selectors.task_get_for(user=request.user, task_id=pk), context={"request": request}).data)
 
 
 class TaskEventsApi(APIView):
@@ -223,7 +223,7 @@ class TaskSubmitApi(APIView):
         data = _parse(AssessSubmitIn, request)
         task = services.task_submit(actor=request.user, task_id=pk, text=data["text"], photos=data["photos"],
                                     documents=data["documents"])
-        return Response(AssessTaskOut(task).data)
+        return Response(AssessTaskOut(task, context={"request": request}).data)
 
 
 class TaskApproveApi(APIView):
@@ -231,14 +231,14 @@ class TaskApproveApi(APIView):
     def post(self, request, pk):
         data = _parse(AssessApproveIn, request)
         return Response(AssessTaskOut(services.task_approve(actor=request.user, task_id=pk, score=data["score"],
-                                                      note=data["note"])).data)
+                                                      note=data["note"]), context={"request": request}).data)
 
 
 class TaskReturnApi(APIView):
     @extend_schema(request=AssessReasonIn, responses=AssessTaskOut)
     def post(self, request, pk):
         data = _parse(AssessReasonIn, request)
-        return Response(AssessTaskOut(services.task_return(actor=request.user, task_id=pk, reason=data["reason"])).data)
+        return Response(AssessTaskOut(services.task_return(actor=request.user, task_id=pk, reason=data["reason"]), context={"request": request}).data)
 
 
 class CardListApi(generics.ListAPIView):
@@ -303,13 +303,13 @@ class ProblemListCreateApi(generics.ListAPIView):
             actor=request.user, description=data["description"], site_id=data["site"], unit_id=data["unit"],
             round_id=data["round"], photos=data["photos"], latitude=data["latitude"], longitude=data["longitude"],
             deadline_days=data["deadline_days"])
-        return Response(AssessProblemOut(problem).data, status=201)
+        return Response(AssessProblemOut(problem, context={"request": request}).data, status=201)
 
 
 class ProblemDetailApi(APIView):
     @extend_schema(responses=AssessProblemOut)
     def get(self, request, pk):
-        return Response(AssessProblemOut(selectors.problem_get_for(user=request.user, problem_id=pk)).data)
+        return Response(AssessProblemOut(selectors.problem_get_for(user=request.user, problem_id=pk), context={"request": request}).data)
 
 
 class ProblemEventsApi(APIView):
@@ -326,7 +326,7 @@ class ProblemReportApi(APIView):
     def post(self, request, pk):
         data = _parse(AssessFixIn, request)
         return Response(AssessProblemOut(services.problem_report_fix(actor=request.user, problem_id=pk,
-                                                               report=data["report"], photos=data["photos"])).data)
+                                                               report=data["report"], photos=data["photos"]), context={"request": request}).data)
 
 
 class ProblemRecheckApi(APIView):
@@ -334,7 +334,7 @@ class ProblemRecheckApi(APIView):
     def post(self, request, pk):
         data = _parse(AssessRecheckIn, request)
         return Response(AssessProblemOut(services.problem_recheck(actor=request.user, problem_id=pk, passed=data["passed"],
-                                                            note=data["note"])).data)
+                                                            note=data["note"]), context={"request": request}).data)
 
 
 class MeasureListCreateApi(generics.ListAPIView):
@@ -417,7 +417,7 @@ class AdListCreateApi(generics.ListAPIView):
         data = _parse(AssessAdIn, request)
         ad = outreach.ad_record(actor=request.user, place=data["place"], kind=data["kind"], size=data["size"],
                                 unit_id=data["unit"], photo=data["photo"], condition=data["condition"])
-        return Response(AssessAdOut(ad).data, status=201)
+        return Response(AssessAdOut(ad, context={"request": request}).data, status=201)
 
 
 class AdCheckApi(APIView):
@@ -427,7 +427,7 @@ class AdCheckApi(APIView):
     def post(self, request, pk):
         data = _parse(AssessAdCheckIn, request)
         return Response(AssessAdOut(outreach.ad_check(actor=request.user, ad_id=pk, condition=data["condition"],
-                                                      note=data["note"], photo=data["photo"])).data)
+                                                      note=data["note"], photo=data["photo"]), context={"request": request}).data)
 
 
 class NomineeListCreateApi(APIView):
@@ -440,7 +440,7 @@ class NomineeListCreateApi(APIView):
 
     @extend_schema(responses=AssessNomineeOut(many=True))
     def get(self, request, pk):
-        return Response(AssessNomineeOut(selectors.nominee_list_public(campaign_id=pk), many=True).data)
+        return Response(AssessNomineeOut(selectors.nominee_list_public(campaign_id=pk), many=True, context={"request": request}).data)
 
     @extend_schema(request={"multipart/form-data": AssessNominateIn}, responses={201: AssessNomineeOut})
     @idempotent
@@ -448,7 +448,7 @@ class NomineeListCreateApi(APIView):
         data = _parse(AssessNominateIn, request)
         nominee = outreach.nominee_nominate(actor=request.user, campaign_id=pk, name=data["name"],
                                             category=data["category"], story=data["story"], photo=data["photo"])
-        return Response(AssessNomineeOut(nominee).data, status=201)
+        return Response(AssessNomineeOut(nominee, context={"request": request}).data, status=201)
 
 
 VOTER_COOKIE = "wm_voter"
@@ -472,7 +472,7 @@ class NomineeVoteApi(APIView):
     def post(self, request, pk):
         data = _parse(AssessVoteIn, request)
         nominee, new_cookie = cast_vote(request, nominee_id=pk, phone=data["phone"])
-        response = Response(AssessNomineeOut(nominee).data)
+        response = Response(AssessNomineeOut(nominee, context={"request": request}).data)
         if new_cookie:
             response.set_cookie(VOTER_COOKIE, new_cookie, max_age=400 * 86400, httponly=True, samesite="Lax")
         return response

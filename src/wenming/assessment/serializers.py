@@ -1,5 +1,6 @@
 """Input parsing and output shapes of the assessment API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wenming.assessment.models import (
@@ -19,6 +20,7 @@ from wenming.assessment.models import (
     Site,
     Unit,
 )
+from wenming.core.media import media_url
 
 
 class AssessUnitOut(serializers.ModelSerializer):
@@ -67,7 +69,7 @@ class AssessImportErrorOut(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     errors = serializers.DictField()
-    rows = AssessImportRowError(many=True)
+    rows = AssessImportRowError(many=True, required=False)  # only when rows of the file were wrong
 
 
 class AssessMatrixImportOut(serializers.Serializer):
@@ -134,7 +136,7 @@ class AssessReasonIn(serializers.Serializer):
 
 
 class AssessEventOut(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", default=None)
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)  # None: a job
 
     class Meta:
         model = Event
@@ -187,8 +189,10 @@ class AssessProblemOut(serializers.ModelSerializer):
                   "found_at", "deadline_days", "due_at", "reported_at", "fix_report", "closed_at", "reopen_count",
                   "recheck_note", "escalation_level", "photos"]
 
-    def get_photos(self, obj) -> list[dict]:
-        return [{"stage": p.stage, "url": p.image.url} for p in obj.photos.all()]
+    @extend_schema_field({"type": "array", "items": {"type": "object", "required": ["stage", "url"], "properties": {
+        "stage": {"type": "string"}, "url": {"type": "string", "format": "uri"}}}})
+    def get_photos(self, obj):
+        return [{"stage": p.stage, "url": media_url(self.context, p.image)} for p in obj.photos.all()]
 
 
 class AssessProblemIn(serializers.Serializer):

@@ -89,3 +89,10 @@ def media_response(request, path: str):
     # a file is never a page: no script runs from it even if a browser were to sniff it as HTML
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+def media_url(serializer_context: dict, stored) -> str:
+    """The absolute address of an uploaded file for an API answer (a client outside the site
+    cannot resolve "/media/…")."""
+    request = serializer_context.get("request")
+    return request.build_absolute_uri(stored.url) if request is not None else stored.url

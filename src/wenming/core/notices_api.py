@@ -1,6 +1,6 @@
 """GET /api/v1/notices/ (the caller's own inbox) and POST /api/v1/notices/read/."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -22,7 +22,11 @@ class NoticeOut(serializers.ModelSerializer):
 class NoticeListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=NoticeOut(many=True), summary="我的消息（最新在前）")
+    @extend_schema(responses=inline_serializer("NoticePage", {
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": NoticeOut(many=True)}),
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        summary="我的消息（最新在前）；未读数在 X-Unread-Count")
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(inbox(request.user), request, view=self)

@@ -18,9 +18,11 @@ DashboardOut = inline_serializer("Dashboard", {
     "start": serializers.DateField(), "end": serializers.DateField(help_text="last day, inclusive"),
     "summary_through": serializers.DateField(allow_null=True),
     "figures": serializers.ListField(child=_figure),
-    "trends": serializers.DictField(), "categories": serializers.DictField(),
-    "ranking": serializers.ListField(child=serializers.DictField()),
-    "waiting": serializers.DictField(), "map": serializers.DictField(),
+    "trends": serializers.DictField(), "waiting": serializers.DictField(),
+    # a region's view only; a department's has `department` instead
+    "categories": serializers.DictField(required=False),
+    "ranking": serializers.ListField(child=serializers.DictField(), required=False),
+    "map": serializers.DictField(required=False),
     "department": inline_serializer("DashboardDepartment", {"id": serializers.IntegerField(),
                                                             "name": serializers.CharField()}, required=False),
 })

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from wenming.core.media import media_url
 from wenming.core.validators import mask_phone
 from wenming.demands import permissions
 from wenming.demands.choices import Channel
@@ -181,8 +182,9 @@ class DemandOut(serializers.ModelSerializer):
     def get_assignments(self, d):
         return DemandAssignmentOut(d.assignments.all(), many=True).data
 
-    def get_photos(self, d) -> list[str]:
-        return [p.image.url for p in d.photos.all()]
+    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+    def get_photos(self, d):
+        return [media_url(self.context, p.image) for p in d.photos.all()]
 
 
 class DemandEventOut(serializers.ModelSerializer):
@@ -230,9 +232,18 @@ RATES_FIELDS = {k: serializers.FloatField(allow_null=True) for k in (
     "redo_rate")}
 
 
+class DemandCountsOut(serializers.Serializer):
+    """The counts the rates are computed from (demands.rates.count_rows)."""
+    locals().update({k: serializers.IntegerField() for k in (
+        "collected", "assigned", "assigned_counted", "responded_in_time", "called_back", "final_callbacks",
+        "final_resolved", "resolved", "replied", "replied_on_time", "open_overdue", "returned", "redone")})
+    final_by_level = serializers.DictField(child=serializers.IntegerField())
+    satisfaction_points = serializers.FloatField()
+
+
 class DemandRatesOut(serializers.Serializer):
     locals().update(RATES_FIELDS)
-    counts = serializers.DictField(child=serializers.FloatField())
+    counts = DemandCountsOut()
 
 
 class DemandRankingRowOut(serializers.Serializer):

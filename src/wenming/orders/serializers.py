@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from wenming.core.media import media_url
 from wenming.core.validators import mask_phone
 from wenming.orders import permissions
 from wenming.orders.models import Order, OrderEvent, ServiceItem
@@ -102,8 +103,9 @@ class OrderOut(serializers.ModelSerializer):
             return order.contact_phone
         return mask_phone(order.contact_phone)
 
-    def get_photos(self, order) -> list[str]:
-        return [p.image.url for p in order.photos.all()]
+    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+    def get_photos(self, order):
+        return [media_url(self.context, p.image) for p in order.photos.all()]
 
 
 class EventOut(serializers.ModelSerializer):
