@@ -29,7 +29,7 @@ def photo(flow, settings, tmp_path):
         "photos": [SimpleUploadedFile("现场.jpg", _jpeg(), content_type="image/jpeg")]}, format="multipart")
     assert r.status_code == 200, r.content
     (stored,) = OrderPhoto.objects.filter(order_id=oid)
-    assert r.json()["photos"][0].endswith(stored.image.url)
+    assert r.json()["photos"][0] == f"http://testserver{stored.image.url}"  # absolute: a client outside the site can fetch it
     return stored
 
 
