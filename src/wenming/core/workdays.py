@@ -20,11 +20,15 @@ logger = logging.getLogger(__name__)
 _uncovered: set[int] = set()
 
 
+def package_covers(year: int) -> bool:
+    """Whether the holiday package carries the State Council notice for `year`: it knows the
+    years from its first to its last listed holiday (and refuses any other)."""
+    first, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    return first.year <= year <= last.year
+
+
 def _package_workday(day: dt.date) -> bool | None:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return None
+    return chinese_calendar.is_workday(day) if package_covers(day.year) else None
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
@@ -57,7 +61,7 @@ def uncovered_years(years=None) -> list[int]:
         years = (this, this + 1)
     out = []
     for year in years:
-        if _package_workday(dt.date(year, 6, 1)) is None and not _year_entered(year):
+        if not package_covers(year) and not _year_entered(year):
             out.append(year)
     return out
 

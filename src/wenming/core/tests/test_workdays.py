@@ -3,9 +3,9 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 
+from wenming.core import workdays
 from wenming.core.models import CalendarDay
 from wenming.core.workdays import add_workdays, is_workday, uncovered_years, workdays_between
 
@@ -26,21 +26,16 @@ def end_of(y, m, d):
 
 @pytest.fixture
 def package_lacks_year(monkeypatch):
-    """chinese_calendar raises NotImplementedError for UNKNOWN_YEAR, as it does for a year it lacks."""
-    real = chinese_calendar.is_workday
-
-    def is_workday(day):
-        if day.year == UNKNOWN_YEAR:
-            raise NotImplementedError(f"no data for {day.year}")
-        return real(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
+    """The holiday package answers for UNKNOWN_YEAR as it does for a year it has no notice for."""
+    real = workdays.package_covers
+    monkeypatch.setattr(workdays, "package_covers", lambda year: year != UNKNOWN_YEAR and real(year))
 
 
-def test_the_package_raises_for_a_year_it_does_not_know():
-    # what the fallback is built on: the package refuses a year it has no notice for
-    with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(dt.date(2099, 3, 1))
+def test_the_package_covers_the_years_of_its_notices_only():
+    # what the fallback is built on: the package knows this year's notice, not one far ahead
+    assert workdays.package_covers(2026)
+    assert not workdays.package_covers(2099)
+    assert not workdays.package_covers(1990)
 
 
 @pytest.mark.django_db
