@@ -3,10 +3,9 @@
 import os
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.worlds import World, build_world
-from wenming.core.testing import PASSWORD
+from wenming.core.testing import PASSWORD, api_client
 from wenming.regions.choices import Role
 from wenming.regions.services import user_create
 from wenming.volunteers.models import VolunteerOrg
@@ -51,13 +50,7 @@ def orgs(world):
 
 @pytest.fixture
 def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user=user)
-        return client
-
-    return make
+    return api_client
 
 
 @pytest.fixture(autouse=True)

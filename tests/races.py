@@ -8,7 +8,8 @@ not lost, and `race_posts` fails the test on it.
 import threading
 
 from django.db import connections
-from rest_framework.test import APIClient
+
+from wenming.core.testing import api_client
 
 JOIN_TIMEOUT = 60
 
@@ -39,9 +40,7 @@ def race_calls(fns) -> list:
 def post_as(user, url, payload):
     """A call that POSTs `payload` as JSON to `url` as `user` through the API."""
     def call():
-        client = APIClient()
-        client.force_authenticate(user=user)
-        return client.post(url, payload, format="json")
+        return api_client(user).post(url, payload, format="json")
     return call
 
 

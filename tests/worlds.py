@@ -2,7 +2,11 @@
 every role (the `world` fixture of the root conftest; modules that share one build across
 their tests call build_world themselves)."""
 
+import contextlib
 from decimal import Decimal
+
+from django.db import transaction
+from django.test.utils import override_settings
 
 from wenming.core.testing import PASSWORD
 from wenming.orders.models import ServiceItem
@@ -14,6 +18,28 @@ from wenming.volunteers.services import team_create, volunteer_create
 
 class World:
     pass
+
+
+@contextlib.contextmanager
+def rolled_back_build(django_db_blocker, clock_moment):
+    """Database access for a build shared by many tests (module or package scope), inside a
+    transaction rolled back afterwards, at the run's clock moment; yields the time the build
+    ends. Each test then works in a savepoint of it, as Django's TestCase.setUpTestData does."""
+    from tests.plugins import clock  # a pytest plugin: imported once pytest has registered it
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(django_db_blocker.unblock())
+        if clock_moment is not None:
+            stack.enter_context(clock.travel(clock_moment))
+        # the real hasher takes a quarter second per password; builds make dozens
+        stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def build_world() -> World:

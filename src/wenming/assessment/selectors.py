@@ -376,14 +376,18 @@ def round_overview(*, rnd: InspectionRound, now) -> dict:
 
 # Who may open an uploaded file (core.media): those who see the record it belongs to.
 
+def _task_visible(user, task_id) -> bool:
+    """What task_view_for admits: a task in the viewer's scope, or one their unit cooperates on."""
+    return (task_list_for(user=user).filter(pk=task_id).exists()
+            or cooperating_task_list_for(user=user).filter(pk=task_id).exists())
+
+
 def material_file_readable(user, file) -> bool:
-    task_view_for(user=user, task_id=file.task_id)  # NotFound when out of scope
-    return True
+    return _task_visible(user, file.task_id)
 
 
 def contribution_file_readable(user, file) -> bool:
-    task_view_for(user=user, task_id=file.contribution.task_id)
-    return True
+    return _task_visible(user, file.contribution.task_id)
 
 
 def problem_photo_readable(user, photo) -> bool:

@@ -50,15 +50,16 @@ def _cell_value(value):
     return without_control_characters(str(value))
 
 
+def _as_text(ws, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def _row(ws, values) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            # text, never a formula: a citizen's "=HYPERLINK(…)" must not run in an official's Excel
-            cell.data_type = "s"
-        cells.append(cell)
-    return cells
+    # text, never a formula: a citizen's "=HYPERLINK(…)" must not run in an official's Excel
+    # (only such values need a cell object; the rest stay plain values, which are faster)
+    return [_as_text(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
 
 
 def workbook(title: str, columns: list[Column], rows: Iterable) -> bytes:

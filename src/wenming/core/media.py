@@ -57,11 +57,7 @@ def media_owner(*, user, path: str):
         return instance, kind
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
-    try:
-        allowed = kind.readable(user, instance)
-    except NotFound:
-        allowed = False
-    if not allowed:
+    if not kind.readable(user, instance):
         raise NotFound()
     return instance, kind
 

@@ -33,14 +33,12 @@ class ControlCharacterGuard:
         self.get_response = get_response
 
     def __call__(self, request):
-        fields = [request.GET.lists()]
+        fields = [dict(request.GET.lists())]
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
                                                                   "multipart/form-data"):
-            fields.append(request.POST.lists())
-        for items in fields:
-            for name, values in items:
-                if has_control_characters(name) or has_control_characters(values):
-                    from wenming.handlers import bad_request
+            fields.append(dict(request.POST.lists()))
+        if has_control_characters(fields):  # names and values
+            from wenming.handlers import bad_request
 
-                    return bad_request(request, "输入有误：含有控制字符", code="control_character")
+            return bad_request(request, "输入有误：含有控制字符", code="control_character")
         return self.get_response(request)

@@ -20,6 +20,16 @@ def read_export(resp) -> tuple[str, list, list[dict]]:
     return rows[0][0], head, [dict(zip(head, r, strict=True)) for r in rows[2:]]
 
 
+def api_client(user=None):
+    """An API client, signed in as `user` when one is given (DRF's force_authenticate)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user=user)
+    return client
+
+
 def signed_in(user):
     """A page client signed in as `user`."""
     from django.test import Client

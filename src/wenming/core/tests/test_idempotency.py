@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
 
 from tests.races import race_calls
 from wenming.core.idempotency import forget_old_keys
 from wenming.core.models import IdempotentRequest
+from wenming.core.testing import api_client
 from wenming.orders.models import Order
 
 URL = "/api/v1/orders/"
@@ -20,8 +20,7 @@ def body(world, **kw):
 
 
 def post(user, payload, key=None):
-    client = APIClient()
-    client.force_authenticate(user=user)
+    client = api_client(user)
     extra = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
     return client.post(URL, payload, format="json", **extra)
 

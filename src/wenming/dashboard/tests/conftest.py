@@ -6,18 +6,16 @@ back after its last test, and each test reads a copy of the Python objects insid
 ended. Browser tests build their own, committed for the live server to see.
 """
 
-import contextlib
 import copy
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from tests.plugins import clock
-from tests.worlds import build_world
+from tests.worlds import build_world, rolled_back_build
+from wenming.core.testing import api_client
 from wenming.demands.tests.conftest import Walk, build_dw, dw  # noqa: F401  (fixtures reused)
 from wenming.orders.tests.conftest import Flow
 
@@ -30,27 +28,8 @@ def local_today() -> dt.date:
 
 @pytest.fixture(scope="module")
 def _known_build(django_db_setup, django_db_blocker, clock_moment):
-    from rest_framework.test import APIClient
-
-    def api(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user=user)
-        return client
-
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(django_db_blocker.unblock())
-        if clock_moment is not None:
-            stack.enter_context(clock.travel(clock_moment))
-        stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_known(build_dw(build_world()), api)
-            yield built, timezone.now()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_build(django_db_blocker, clock_moment):
+        yield build_known(build_dw(build_world()), api_client), timezone.now()
 
 
 @pytest.fixture

@@ -6,33 +6,19 @@ next one sees the district as built (under `pytest -n`, once in each worker that
 them). Tests that need an empty database (the command's own tests) live outside this package.
 """
 
-import contextlib
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from tests.plugins import clock
+from tests.worlds import rolled_back_build
 from wenming.demo import builder
 
 
 @pytest.fixture(scope="package")
 def _demo_build(django_db_setup, django_db_blocker, clock_moment):
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(django_db_blocker.unblock())
-        if clock_moment is not None:
-            stack.enter_context(clock.travel(clock_moment))
-        # the real hasher takes a quarter second per password; the demo hashes a dozen
-        stack.enter_context(override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            report = builder.Builder(builder.SMALL).build()
-            yield report, timezone.now()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_build(django_db_blocker, clock_moment):
+        yield builder.Builder(builder.SMALL).build(), timezone.now()
 
 
 @pytest.fixture
