@@ -109,3 +109,13 @@ def test_a_station_named_like_html_is_shown_as_text_in_the_map_tooltip(known, li
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
     assert any("&lt;img" in t for t in shown), shown
+
+
+def test_the_monthly_report_fits_a_phone(known, live_url, browser_page):
+    page = browser_page("phone")
+    sign_in(page, live_url, "leader")
+    page.goto(f"{live_url}/dashboard/monthly/")
+    assert page.locator(".report-table").count() >= 3
+    # the wide tables scroll inside their frame; the page itself never scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    browser_page.screenshot(page, "dashboard-monthly-phone")
