@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The API under schemathesis, over real HTTP: every operation of the OpenAPI schema, as an
-anonymous caller and as the callers named (by default a citizen and a station admin), against
+anonymous caller and as the callers named (by default a citizen and a station admin), then every
+Open311 GeoReport v2 call of `open311/openapi.yaml` with the demo's API key, against
 `wenming serve` on a freshly built demo district in a temporary directory.
 
 It fails on any 5xx and on any answer that does not match the schema (schemathesis's
 not_a_server_error and response_schema_conformance checks), and prints
 
-    fuzz: <requests> requests, <failures> failures (<callers>)
+    fuzz: <requests> requests, <failures> failures (<callers>, open311)
 
     scripts/fuzz_api.py                        # CI: 8 examples per operation and caller
     scripts/fuzz_api.py --examples 60 --phases examples,coverage,fuzzing --as citizen station_admin office_admin
@@ -31,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "Wenming@2026"  # the demo accounts' (wenming demo prints them)
+OPEN311_SCHEMA = ROOT / "src" / "wenming" / "open311" / "openapi.yaml"
+OPEN311_KEY = "demo-open311-key"  # the demo's (DESIGN §6)
 
 
 def free_port() -> int:
@@ -61,6 +64,7 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=int(os.environ.get("WENMING_FUZZ_EXAMPLES", "8")))
     parser.add_argument("--as", dest="callers", nargs="*", default=["citizen", "station_admin"])
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--parts", default="api,open311", help="api, open311 or both (comma-separated)")
     # CI: examples and fuzzing; the long run adds schemathesis's coverage phase (its boundary
     # values, ~6,000 requests per caller)
     parser.add_argument("--phases", default=os.environ.get("WENMING_FUZZ_PHASES", "examples,fuzzing"))
@@ -69,7 +73,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="wenming-fuzz."))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "WENMING_ENV"}}
     # the fuzzer is refused thousands of times: sign-in lockouts are not under test here
-    env.update(WENMING_VAR_DIR=str(work), AXES_FAILURE_LIMIT="1000000")
+    env.update(WENMING_VAR_DIR=str(work), AXES_FAILURE_LIMIT="1000000",
+               OPEN311_ANON_RATE="1000000/minute", OPEN311_KEY_RATE="1000000/minute")
     server = None
     try:
         started = time.monotonic()
@@ -85,13 +90,22 @@ def main() -> int:
         # every token before any fuzzing: the fuzzer's own sign-in attempts use up the token API's throttle
         tokens = {caller: post_json(f"{base}/api/v1/auth/token/", {"username": caller, "password": PASSWORD})["token"]
                   for caller in args.callers}
+        open311_schema = work / "open311.yaml"
+        text = OPEN311_SCHEMA.read_text(encoding="utf-8")
+        # filing needs a valid key: the fuzzer varies everything else
+        keyed = text.replace("api_key: {type: string}", f"api_key: {{type: string, enum: [{OPEN311_KEY}]}}")
+        assert keyed != text, "the Open311 schema no longer names api_key as expected"
+        open311_schema.write_text(keyed, encoding="utf-8")
+        runs = [(caller or "anonymous", [f"{base}/api/schema/", "--exclude-path", "/api/v1/auth/logout/",
+                                          *(["-H", f"Authorization: Token {tokens[caller]}"] if caller else [])])
+                for caller in [None, *args.callers]] if "api" in args.parts.split(",") else []
+        if "open311" in args.parts.split(","):
+            runs.append(("open311", [str(open311_schema), "--url", f"{base}/open311/v2"]))
         total = failures = 0
-        for caller in [None, *args.callers]:
-            headers = ["-H", f"Authorization: Token {tokens[caller]}"] if caller else []
-            command = [str(BIN / "schemathesis"), "--no-color", "run", f"{base}/api/schema/", *headers,
+        for label, target in runs:
+            command = [str(BIN / "schemathesis"), "--no-color", "run", *target,
                        "--checks", "not_a_server_error,response_schema_conformance",
-                       "--max-examples", str(args.examples), "--phases", args.phases,
-                       "--workers", "2", "--exclude-path", "/api/v1/auth/logout/"]
+                       "--max-examples", str(args.examples), "--phases", args.phases, "--workers", "2"]
             if args.seed is not None:
                 command += ["--seed", str(args.seed)]
             run = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -100,10 +114,10 @@ def main() -> int:
             n = int(generated.group(1)) if generated else 0
             f = int(found.group(1)) if found else (0 if run.returncode == 0 else 1)
             total, failures = total + n, failures + f
-            print(f"fuzz: as {caller or 'anonymous'}: {n} requests, {f} failures", flush=True)
+            print(f"fuzz: as {label}: {n} requests, {f} failures", flush=True)
             if run.returncode != 0:
                 print(run.stdout[-20000:], run.stderr[-5000:], sep="\n")
-        print(f"fuzz: {total} requests, {failures} failures ({', '.join(['anonymous', *args.callers])})")
+        print(f"fuzz: {total} requests, {failures} failures ({', '.join(label for label, _ in runs)})")
         return 1 if failures else 0
     finally:
         if server is not None:
