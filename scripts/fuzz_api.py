@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "Wenming@2026"  # the demo accounts' (wenming demo prints them)
@@ -45,6 +47,11 @@ def free_port() -> int:
 def post_json(url: str, body: dict) -> dict:
     request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
         return json.load(response)
 
 
@@ -90,12 +97,14 @@ def main() -> int:
         # every token before any fuzzing: the fuzzer's own sign-in attempts use up the token API's throttle
         tokens = {caller: post_json(f"{base}/api/v1/auth/token/", {"username": caller, "password": PASSWORD})["token"]
                   for caller in args.callers}
-        open311_schema = work / "open311.yaml"
-        text = OPEN311_SCHEMA.read_text(encoding="utf-8")
-        # filing needs a valid key: the fuzzer varies everything else
-        keyed = text.replace("api_key: {type: string}", f"api_key: {{type: string, enum: [{OPEN311_KEY}]}}")
-        assert keyed != text, "the Open311 schema no longer names api_key as expected"
-        open311_schema.write_text(keyed, encoding="utf-8")
+        # filing needs a valid key and a service that exists: the fuzzer varies everything else
+        open311 = yaml.safe_load(OPEN311_SCHEMA.read_text(encoding="utf-8"))
+        form = open311["paths"]["/requests.json"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        codes = [s["service_code"] for s in get_json(f"{base}/open311/v2/services.json")][:20]
+        form["schema"]["properties"]["api_key"]["enum"] = [OPEN311_KEY]
+        form["schema"]["properties"]["service_code"]["enum"] = codes
+        open311_schema = work / "open311.json"
+        open311_schema.write_text(json.dumps(open311, ensure_ascii=False), encoding="utf-8")
         runs = [(caller or "anonymous", [f"{base}/api/schema/", "--exclude-path", "/api/v1/auth/logout/",
                                           *(["-H", f"Authorization: Token {tokens[caller]}"] if caller else [])])
                 for caller in [None, *args.callers]] if "api" in args.parts.split(",") else []

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.core.validators import validate_phone
@@ -38,22 +39,8 @@ ACTION_LABEL = {
 }
 
 
-def _limit() -> int:
-    return settings.WENMING["TEXT_MAX_LENGTH"]
-
-
 def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput("输入有误", errors={field: ["应为文本"]})
-    value = value.strip()
-    max_length = max_length or _limit()
-    if required and not value:
-        raise InvalidInput("输入有误", errors={field: ["不能为空"]})
-    if len(value) > max_length:
-        raise InvalidInput("输入有误", errors={field: [f"不能超过 {max_length} 字"]})
-    return value
+    return workflow.text(value, field, required=required, max_length=max_length)
 
 
 def _deadline(status: str, start):
@@ -61,15 +48,13 @@ def _deadline(status: str, start):
     return add_workdays(start, days) if days is not None else None
 
 
-NOTE_MAX = OrderEvent._meta.get_field("note").max_length
-
-
-def _event(order: Order, *, actor, kind: str, from_status, to_status, at, note: str = "", data=None) -> OrderEvent:
-    # notes carry a label before the user's text, so a note at the input limit can overrun the
-    # column: PostgreSQL would refuse the whole transition
+def _record(order: Order, *, actor, kind: str, from_status, to_status, at, note: str = "", data=None) -> OrderEvent:
     return OrderEvent.objects.create(order=order, district_id=order.district_id, actor=actor, at=at, kind=kind,
-                                     from_status=from_status, to_status=to_status, note=note[:NOTE_MAX],
-                                     data=data or {})
+                                     from_status=from_status, to_status=to_status,
+                                     note=workflow.note_for(OrderEvent, note), data=data or {})
+
+
+FLOW = workflow.Flow(model=Order, transitions=TRANSITIONS, labels=ACTION_LABEL, record=_record, noun="订单")
 
 
 def _get_locked(*, user, order_id) -> Order:
@@ -77,50 +62,28 @@ def _get_locked(*, user, order_id) -> Order:
 
     Every writer locks the order row before it touches the order's offers or events, so on
     PostgreSQL two writers never wait on each other's rows (a redispatch and a grab used to
-    deadlock), and the state checked next is the one last committed, not an earlier snapshot.
-    On SQLite the IMMEDIATE transaction already holds the write lock and this is a plain read.
+    deadlock). On SQLite the IMMEDIATE transaction already holds the write lock.
     """
-    order = order_get_for(user=user, order_id=order_id)  # out of scope: 404 before waiting on anything
-    list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True))
-    return order_get_for(user=user, order_id=order_id)
+    return FLOW.lock(lambda: order_get_for(user=user, order_id=order_id))
 
 
 def _refuse(order: Order, action: str) -> TransitionRefused:
-    return TransitionRefused(f"订单当前状态为「{order.get_status_display()}」，不能{ACTION_LABEL[action]}",
-                             code=f"cannot_{action}")
+    return FLOW.refuse(order, action)
 
 
 def _transition(order: Order, *, action: str, actor, kind: str | None = None, note: str = "",
                 data: dict | None = None, fields: dict | None = None, now=None) -> Order:
-    """Compare-and-set the order from the state we read to the action's target.
-
-    The UPDATE matches on the version we read, so whoever commits second changes nothing
-    and is told 409, on SQLite and PostgreSQL alike.
-    """
-    sources, target = TRANSITIONS[action]
-    if order.status not in sources:
-        raise _refuse(order, action)
+    """The kit's compare-and-set, plus what every order move resets: the new state's
+    timestamp and deadline, the overdue flag and the escalation."""
     now = now or timezone.now()
-    target = target or order.status
+    target = FLOW.target(order, action)
     values = dict(fields or {})
-    values.update(status=target, version=F("version") + 1)
     if target != order.status or action == "dispatch":
         if target != OrderStatus.SUBMITTED:
             # 点单时间 stays the moment the citizen ordered, even when a decline sends it back
             values[STATUS_TIMESTAMP[target]] = now
-        values["due_at"] = _deadline(target, now)
-        values["is_overdue"] = False
-        values["escalation_level"] = 0
-        values["escalated_to"] = None
-    won = Order.objects.filter(pk=order.pk, status=order.status, version=order.version).update(**values)
-    if not won:
-        current = Order.objects.get(pk=order.pk)
-        raise _refuse(current, action) if current.status not in sources else TransitionRefused(
-            "订单刚被他人处理，请刷新后重试", code="concurrent_change")
-    _event(order, actor=actor, kind=kind or action, from_status=order.status, to_status=target, at=now,
-           note=note, data=data)
-    order.refresh_from_db()
-    return order
+        values.update(due_at=_deadline(target, now), is_overdue=False, escalation_level=0, escalated_to=None)
+    return FLOW.move(order, action=action, actor=actor, kind=kind, note=note, data=data, fields=values, now=now)
 
 
 # ---------------------------------------------------------------------------- 点单
@@ -183,7 +146,7 @@ def order_place(*, actor, data: PlaceInput) -> Order:
     local = timezone.localtime(now)
     order.number = f"FW{local:%Y%m%d}{order.pk:06d}"
     order.save(update_fields=["number"])
-    _event(order, actor=citizen, kind=EventKind.PLACE, from_status=None, to_status=OrderStatus.SUBMITTED, at=now)
+    _record(order, actor=citizen, kind=EventKind.PLACE, from_status=None, to_status=OrderStatus.SUBMITTED, at=now)
     notices.placed(order)
     return order
 
@@ -312,12 +275,7 @@ def order_decline(*, order_id, actor, reason: str) -> Order:
         OrderOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.DECLINED)
         if OrderOffer.objects.filter(order=order, status=OfferStatus.OPEN).exists():
             # others may still grab it: record the refusal without changing the state
-            now = timezone.now()
-            Order.objects.filter(pk=order.pk).update(version=F("version") + 1)
-            _event(order, actor=actor, kind=EventKind.DECLINE, from_status=order.status, to_status=order.status,
-                   at=now, note=reason, data={"team": offer.team_id})
-            order.refresh_from_db()
-            return order
+            return FLOW.step(order, actor=actor, kind=EventKind.DECLINE, note=reason, data={"team": offer.team_id})
         return _transition(order, action="decline", actor=actor, note=reason, data={"team": offer.team_id},
                            fields={"team": None, "dispatch_mode": ""})
     return _transition(order, action="decline", actor=actor, note=reason, data={"team": order.team_id},
@@ -510,9 +468,9 @@ def order_escalate(*, order_id, now=None) -> Order | None:
     if not won:
         return None
     to = chain[target] if target > 0 else None
-    _event(order, actor=None, kind=EventKind.ESCALATE, from_status=order.status, to_status=order.status, at=now,
-           note=f"「{order.get_status_display()}」环节超时" + (f"，升级至{to.name}督办" if to else ""),
-           data={"level": target, "station": to.pk if to else None})
+    _record(order, actor=None, kind=EventKind.ESCALATE, from_status=order.status, to_status=order.status, at=now,
+            note=f"「{order.get_status_display()}」环节超时" + (f"，升级至{to.name}督办" if to else ""),
+            data={"level": target, "station": to.pk if to else None})
     order.refresh_from_db()
     notices.escalated(order)
     return order

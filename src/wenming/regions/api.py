@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 from wenming.core.api import SettingsAnonThrottle
 from wenming.core.errors import InvalidInput
 from wenming.regions.auth import token_issue, token_revoke
-from wenming.volunteers.selectors import team_ids_of
 
 
 class TokenThrottle(SettingsAnonThrottle):
@@ -48,21 +47,3 @@ class LogoutApi(APIView):
 
             logout(request._request)
         return Response(status=204)
-
-
-class MeOut(serializers.Serializer):
-    username = serializers.CharField()
-    role = serializers.CharField()
-    role_display = serializers.CharField()
-    name = serializers.CharField()
-    node = serializers.DictField(allow_null=True)
-    teams = serializers.ListField(child=serializers.IntegerField())
-
-
-class MeApi(APIView):
-    @extend_schema(responses=MeOut)
-    def get(self, request):
-        user = request.user
-        node = {"id": user.node_id, "name": user.node.name, "kind": user.node.kind} if user.node_id else None
-        return Response({"username": user.username, "role": user.role, "role_display": user.get_role_display(),
-                         "name": user.display_name, "node": node, "teams": team_ids_of(user)})

@@ -442,3 +442,24 @@ class VolunteerTransferApi(APIView):
         v = services.volunteer_transfer(actor=request.user, volunteer_id=pk, org_id=s.validated_data["org"],
                                         note=s.validated_data["note"])
         return Response(MembershipOut(v.memberships.all(), many=True).data)
+
+
+# ---------------------------------------------------------------------------- GET me/
+# the signed-in user and the teams they serve in; here rather than in regions, which knows no teams
+
+class MeOut(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField()
+    role_display = serializers.CharField()
+    name = serializers.CharField()
+    node = serializers.DictField(allow_null=True)
+    teams = serializers.ListField(child=serializers.IntegerField())
+
+
+class MeApi(APIView):
+    @extend_schema(responses=MeOut)
+    def get(self, request):
+        user = request.user
+        node = {"id": user.node_id, "name": user.node.name, "kind": user.node.kind} if user.node_id else None
+        return Response({"username": user.username, "role": user.role, "role_display": user.get_role_display(),
+                         "name": user.display_name, "node": node, "teams": selectors.team_ids_of(user)})

@@ -12,7 +12,7 @@ from wenming.core.notices import notify
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Node, User
 from wenming.volunteers.models import JoinRequest, Volunteer, VolunteerOrg
-from wenming.volunteers.services import ORG_REVIEWER_ROLES
+from wenming.volunteers.permissions import ORG_REVIEWER_ROLES
 
 
 def nearest_admins(node: Node, roles=DISPATCHER_ROLES) -> list:

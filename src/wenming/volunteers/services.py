@@ -14,6 +14,7 @@ from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import Node, Station, User
 from wenming.regions.selectors import in_scope
 from wenming.regions.services import user_create
+from wenming.volunteers import permissions
 from wenming.volunteers.models import (
     TIME_SLOTS,
     Membership,
@@ -255,7 +256,7 @@ def validate_phone_or_error(phone: str) -> str:
 
 
 def can_review(actor, volunteer: Volunteer) -> bool:
-    return bool(actor.is_superuser or actor.role in DISPATCHER_ROLES)
+    return permissions.reviews_volunteers(actor)
 
 
 @transaction.atomic
@@ -323,9 +324,6 @@ def org_transfer(*, volunteer: Volunteer, org: VolunteerOrg | None, note: str = 
 
 
 # --- organisations: registration and review -----------------------------------------------------
-
-ORG_REVIEWER_ROLES = frozenset({Role.INSTITUTE_ADMIN, Role.CENTER_ADMIN})
-
 
 @transaction.atomic
 def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone: str, description: str = "",
@@ -416,7 +414,7 @@ def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone:
 
 
 def can_review_org(actor, org: VolunteerOrg) -> bool:
-    return bool(actor.is_superuser or actor.role in ORG_REVIEWER_ROLES)
+    return permissions.reviews_orgs(actor)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from wenming.core.inputs import bounded_int, is_digits, record_ids
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.models import Station
-from wenming.volunteers import exports, selectors, services
+from wenming.volunteers import exports, permissions, selectors, services
 from wenming.volunteers.certificates import (
     DISCLOSE_OPTIONS,
     Verdict,
@@ -143,7 +143,7 @@ def verify(request, code=None):
 @login_required
 def review(request):
     pending = selectors.pending_volunteers_for(user=request.user).prefetch_related("categories")
-    if not (request.user.is_superuser or services.can_review(request.user, None)):
+    if not (permissions.reviews_volunteers(request.user)):
         raise NotFound()
     return render(request, "volunteers/review.html", {"pending": pending[:100], "weekdays": WEEKDAYS,
                                                        "slots": TIME_SLOTS})
@@ -169,7 +169,7 @@ def import_volunteers(request):
     from wenming.core.errors import DomainError
     from wenming.volunteers.imports import COLUMNS, template_bytes, volunteer_import
 
-    if not (request.user.is_superuser or services.can_review(request.user, None)):
+    if not (permissions.reviews_volunteers(request.user)):
         raise NotFound()
     if request.GET.get("template"):
         response = HttpResponse(template_bytes(),
@@ -195,8 +195,8 @@ def org_list(request):
     from wenming.volunteers.models import VolunteerOrg
 
     orgs = selectors.org_list_for(user=request.user).order_by("status", "name")
-    staff = request.user.is_superuser or services.can_review(request.user, None)
-    reviewer = request.user.is_superuser or request.user.role in services.ORG_REVIEWER_ROLES
+    staff = permissions.reviews_volunteers(request.user)
+    reviewer = permissions.reviews_orgs(request.user)
     if wants_xlsx(request):
         # a staff ledger: the organisations this page lists (the waiting ones to reviewers), all of them
         if not staff:
@@ -217,7 +217,7 @@ def org_detail(request, pk):
     from wenming.volunteers.joining import org_for_manager
 
     org = selectors.org_get_for(user=request.user, org_id=pk)
-    staff = request.user.is_superuser or services.can_review(request.user, None)
+    staff = permissions.reviews_volunteers(request.user)
     try:
         manage = org.status == "approved" and bool(org_for_manager(user=request.user, org_id=org.pk))
     except NotFound:
@@ -277,7 +277,7 @@ def org_review_act(request, pk):
 
 
 def _staff_only(request):
-    if not (request.user.is_superuser or services.can_review(request.user, None)):
+    if not (permissions.reviews_volunteers(request.user)):
         raise NotFound()
 
 
