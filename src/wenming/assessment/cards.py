@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from wenming.assessment import notices
 from wenming.assessment.choices import CARD_IN_FORCE, CardColor, CardRuleCode, CardStatus
+from wenming.assessment.events import event_write
 from wenming.assessment.models import Card, CardRule, MaterialTask, Unit
 from wenming.assessment.periods import quarter_of, quarter_periods
 
@@ -35,8 +36,6 @@ def card_rules() -> dict[str, CardRule]:
 
 
 def _issue(*, unit: Unit, color: str, rule: str, period: str, subject: str, reason: str, evidence: dict, now) -> bool:
-    from wenming.assessment.services import event_write
-
     existing = Card.objects.filter(unit=unit, rule=rule, subject=subject).first()
     if existing is not None:
         if existing.status == CardStatus.WITHDRAWN:
@@ -57,8 +56,6 @@ def _issue(*, unit: Unit, color: str, rule: str, period: str, subject: str, reas
 @transaction.atomic
 def _reissue(*, card: Card, period: str, reason: str, evidence: dict, now) -> bool:
     """A withdrawn red whose rule holds again (new yellows in the quarter) is issued again."""
-    from wenming.assessment.services import event_write
-
     won = Card.objects.filter(pk=card.pk, status=CardStatus.WITHDRAWN, version=card.version).update(
         status=CardStatus.ISSUED, version=F("version") + 1, period=period, reason=reason[:500], evidence=evidence,
         issued_at=now, withdrawn_at=None, withdraw_reason="", appeal_reason="", appealed_at=None,
@@ -83,8 +80,6 @@ def reds_recheck_after_revoke(*, yellow: Card, actor, now) -> list[Card]:
     its evidence). If enough yellows remain in force the red stays, and that is recorded too.
     Returns the reds withdrawn.
     """
-    from wenming.assessment.services import event_write
-
     quarter = quarter_of(yellow.period)
     reds = list(Card.objects.select_for_update().filter(unit_id=yellow.unit_id, rule=CardRuleCode.RED_YELLOWS,
                                                         subject=quarter, status__in=CARD_IN_FORCE))

@@ -9,10 +9,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from wenming.assessment import notices, permissions
+from wenming.assessment.cards import reds_recheck_after_revoke
 from wenming.assessment.choices import (
-    CARD_TRANSITIONS,
-    PROBLEM_TRANSITIONS,
-    TASK_TRANSITIONS,
     CardColor,
     FileKind,
     MeasureKind,
@@ -22,10 +20,10 @@ from wenming.assessment.choices import (
     TaskStatus,
     UnitKind,
 )
+from wenming.assessment.events import CARD_FLOW, PROBLEM_FLOW, TASK_FLOW, event_write
 from wenming.assessment.models import (
     Card,
     ContributionFile,
-    Event,
     InspectionRound,
     MaterialContribution,
     MaterialFile,
@@ -56,6 +54,7 @@ from wenming.assessment.selectors import (
     unit_list_for,
     unit_people_candidates,
 )
+from wenming.core import workflow
 from wenming.core.documents import clean_document
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.inputs import bounded_int, is_digits, record_id
@@ -63,42 +62,11 @@ from wenming.core.uploads import clean_photo
 from wenming.core.workdays import add_workdays
 from wenming.regions.models import Department, Node
 
-NOTE_MAX = Event._meta.get_field("note").max_length
 MAX_FILES = 9
 
 
 def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput("输入有误", errors={field: ["应为文本"]})
-    value = value.strip()
-    max_length = max_length or settings.WENMING["TEXT_MAX_LENGTH"]
-    if required and not value:
-        raise InvalidInput("输入有误", errors={field: ["不能为空"]})
-    if len(value) > max_length:
-        raise InvalidInput("输入有误", errors={field: [f"不能超过 {max_length} 字"]})
-    return value
-
-
-def event_write(*, district_id, target: str, target_id: int, actor, action: str, at=None, from_status="",
-                to_status="", note: str = "", data=None) -> Event:
-    return Event.objects.create(district_id=district_id, target=target, target_id=target_id, actor=actor,
-                                at=at or timezone.now(), action=action, from_status=from_status or "",
-                                to_status=to_status or "", note=note[:NOTE_MAX], data=data or {})
-
-
-def _cas(model, obj, *, transitions, action: str, refuse_label: str, fields: dict) -> str:
-    """Compare-and-set `obj` from the status we read to the action's target; 409 if we lost."""
-    sources, target = transitions[action]
-    if obj.status not in sources:
-        raise TransitionRefused(f"当前状态为「{obj.get_status_display()}」，不能{refuse_label}", code=f"cannot_{action}")
-    values = dict(fields)
-    values.update(status=target, version=F("version") + 1)
-    won = model.objects.filter(pk=obj.pk, status=obj.status, version=obj.version).update(**values)
-    if not won:
-        raise TransitionRefused("记录刚被他人处理，请刷新后重试", code="concurrent_change")
-    return target
+    return workflow.text(value, field, required=required, max_length=max_length)
 
 
 def _require_office_admin(actor):
@@ -311,9 +279,7 @@ def tasks_create_for_month(*, district: Node, period: str, now=None) -> int:
 
 
 def _locked_task(*, actor, task_id) -> MaterialTask:
-    task = task_get_for(user=actor, task_id=task_id)  # 404 before waiting on anything
-    list(MaterialTask.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
-    return task_get_for(user=actor, task_id=task_id)
+    return TASK_FLOW.lock(lambda: task_get_for(user=actor, task_id=task_id))
 
 
 @transaction.atomic
@@ -322,9 +288,7 @@ def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=
     task = _locked_task(actor=actor, task_id=task_id)
     if not permissions.can_file(actor, task):
         raise ActionForbidden("只有责任单位可以申报资料", code="not_your_unit")
-    sources, _ = TASK_TRANSITIONS["submit"]
-    if task.status not in sources:
-        raise TransitionRefused(f"当前状态为「{task.get_status_display()}」，不能申报", code="cannot_submit")
+    TASK_FLOW.check(task, "submit")
     text = _text(text, "text", required=False)
     photos, documents = list(photos or []), list(documents or [])
     if len(photos) + len(documents) > MAX_FILES:
@@ -337,16 +301,12 @@ def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=
     fields = {"submitted_at": now, "text": text}
     if task.first_submitted_at is None:
         fields["first_submitted_at"] = now
-    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="submit", refuse_label="申报", fields=fields)
     round_no = task.return_count + 1
+    TASK_FLOW.move(task, action="submit", actor=actor, fields=fields, now=now, data={"files": len(cleaned)},
+                   note=f"第{round_no}次申报" + ("（逾期）" if now > task.due_at else ""))
     for kind, name, content in cleaned:
         MaterialFile.objects.create(task=task, kind=kind, file=content, name=name[:200], round=round_no,
                                     uploaded_at=now, uploaded_by=actor)
-    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="submit", at=now,
-                from_status=task.status, to_status=target,
-                note=f"第{round_no}次申报" + ("（逾期）" if now > task.due_at else ""),
-                data={"files": len(cleaned)})
-    task.refresh_from_db()
     notices.filing_arrived(task)
     return task
 
@@ -357,9 +317,7 @@ CONTRIBUTION_OPEN = (TaskStatus.PENDING, TaskStatus.RETURNED)
 
 def _locked_task_view(*, actor, task_id) -> MaterialTask:
     """A task the actor may look at (scope or cooperation), locked; 404 before waiting on anything."""
-    task = task_view_for(user=actor, task_id=task_id)
-    list(MaterialTask.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
-    return task_view_for(user=actor, task_id=task_id)
+    return TASK_FLOW.lock(lambda: task_view_for(user=actor, task_id=task_id))
 
 
 def _refuse_unless_open(task: MaterialTask, label: str):
@@ -435,12 +393,9 @@ def task_approve(*, actor, task_id, score, note: str = "", now=None) -> Material
     score = _score(score, task.indicator.points)
     note = _text(note, "note", required=False, max_length=500)
     now = now or timezone.now()
-    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="approve", refuse_label="审核通过",
-                  fields={"approved_at": now, "score": score, "review_note": note})
-    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="approve", at=now,
-                from_status=task.status, to_status=target, note=f"得分 {score}" + (f"：{note}" if note else ""),
-                data={"score": str(score)})
-    task.refresh_from_db()
+    TASK_FLOW.move(task, action="approve", actor=actor, now=now, fields={"approved_at": now, "score": score,
+                                                                         "review_note": note},
+                   note=f"得分 {score}" + (f"：{note}" if note else ""), data={"score": str(score)})
     return task
 
 
@@ -450,11 +405,8 @@ def task_return(*, actor, task_id, reason: str, now=None) -> MaterialTask:
     _require_office_admin(actor)
     reason = _text(reason, "reason", max_length=500)
     now = now or timezone.now()
-    target = _cas(MaterialTask, task, transitions=TASK_TRANSITIONS, action="return", refuse_label="退回",
-                  fields={"returned_at": now, "review_note": reason, "return_count": F("return_count") + 1})
-    event_write(district_id=task.district_id, target="task", target_id=task.pk, actor=actor, action="return", at=now,
-                from_status=task.status, to_status=target, note=reason)
-    task.refresh_from_db()
+    TASK_FLOW.move(task, action="return", actor=actor, now=now, note=reason,
+                   fields={"returned_at": now, "review_note": reason, "return_count": F("return_count") + 1})
     notices.filing_returned(task)
     return task
 
@@ -463,9 +415,7 @@ def task_return(*, actor, task_id, reason: str, now=None) -> MaterialTask:
 
 
 def _locked_card(*, actor, card_id) -> Card:
-    card = card_get_for(user=actor, card_id=card_id)
-    list(Card.objects.select_for_update().filter(pk=card.pk).values_list("pk", flat=True))
-    return card_get_for(user=actor, card_id=card_id)
+    return CARD_FLOW.lock(lambda: card_get_for(user=actor, card_id=card_id))
 
 
 @transaction.atomic
@@ -475,11 +425,8 @@ def card_appeal(*, actor, card_id, reason: str, now=None) -> Card:
         raise ActionForbidden("只有被警示单位可以申诉", code="not_your_unit")
     reason = _text(reason, "reason", max_length=1000)
     now = now or timezone.now()
-    target = _cas(Card, card, transitions=CARD_TRANSITIONS, action="appeal", refuse_label="申诉",
-                  fields={"appeal_reason": reason, "appealed_at": now})
-    event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action="appeal", at=now,
-                from_status=card.status, to_status=target, note=reason)
-    card.refresh_from_db()
+    CARD_FLOW.move(card, action="appeal", actor=actor, now=now, note=reason,
+                   fields={"appeal_reason": reason, "appealed_at": now})
     notices.card_appealed(card)
     return card
 
@@ -492,15 +439,10 @@ def card_decide(*, actor, card_id, revoke: bool, note: str, now=None) -> Card:
     note = _text(note, "note", max_length=1000)
     now = now or timezone.now()
     action = "revoke" if revoke else "uphold"
-    target = _cas(Card, card, transitions=CARD_TRANSITIONS, action=action, refuse_label="处理申诉",
-                  fields={"decision_note": note, "decided_at": now})
-    event_write(district_id=card.district_id, target="card", target_id=card.pk, actor=actor, action=action, at=now,
-                from_status=card.status, to_status=target, note=note)
+    CARD_FLOW.move(card, action=action, actor=actor, now=now, note=note,
+                   fields={"decision_note": note, "decided_at": now})
     if revoke and card.color == CardColor.YELLOW:
-        from wenming.assessment.cards import reds_recheck_after_revoke
-
         reds_recheck_after_revoke(yellow=card, actor=actor, now=now)
-    card.refresh_from_db()
     notices.card_decided(card)
     return card
 
@@ -685,9 +627,7 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
 
 
 def _locked_problem(*, actor, problem_id) -> Problem:
-    problem = problem_get_for(user=actor, problem_id=problem_id)
-    list(Problem.objects.select_for_update().filter(pk=problem.pk).values_list("pk", flat=True))
-    return problem_get_for(user=actor, problem_id=problem_id)
+    return PROBLEM_FLOW.lock(lambda: problem_get_for(user=actor, problem_id=problem_id))
 
 
 @transaction.atomic
@@ -703,13 +643,10 @@ def problem_report_fix(*, actor, problem_id, report: str, photos=(), now=None) -
         raise InvalidInput(f"照片最多 {MAX_FILES} 张", errors={"photos": [f"照片最多 {MAX_FILES} 张"]})
     cleaned = [clean_photo(p) for p in photos]
     now = now or timezone.now()
-    target = _cas(Problem, problem, transitions=PROBLEM_TRANSITIONS, action="report", refuse_label="报告整改",
-                  fields={"reported_at": now, "fix_report": report})
+    PROBLEM_FLOW.move(problem, action="report", actor=actor, now=now, note=report,
+                      fields={"reported_at": now, "fix_report": report})
     for content in cleaned:
         ProblemPhoto.objects.create(problem=problem, stage=PhotoStage.FIXED, image=content, uploaded_at=now)
-    event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action="report",
-                at=now, from_status=problem.status, to_status=target, note=report)
-    problem.refresh_from_db()
     notices.rectification_reported(problem)
     return problem
 
@@ -728,12 +665,8 @@ def problem_recheck(*, actor, problem_id, passed: bool, note: str = "", now=None
         action = "reopen"
         fields = {"recheck_note": note, "reopen_count": F("reopen_count") + 1,
                   "due_at": add_workdays(now, problem.deadline_days), "escalation_level": 0}
-    target = _cas(Problem, problem, transitions=PROBLEM_TRANSITIONS, action=action, refuse_label="复查",
-                  fields=fields)
-    event_write(district_id=problem.district_id, target="problem", target_id=problem.pk, actor=actor, action=action,
-                at=now, from_status=problem.status, to_status=target, note=note)
-    problem.refresh_from_db()
-    if target == ProblemStatus.OPEN:  # reopened: a new rectification order with a new deadline
+    PROBLEM_FLOW.move(problem, action=action, actor=actor, now=now, note=note, fields=fields)
+    if problem.status == ProblemStatus.OPEN:  # reopened: a new rectification order with a new deadline
         notices.rectification_ordered(problem)
     return problem
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.core.validators import validate_phone
@@ -59,80 +60,50 @@ from wenming.regions.models import Department, Node
 from wenming.regions.selectors import in_scope
 
 TEXT_MAX = 2000
-NOTE_MAX = DemandEvent._meta.get_field("note").max_length
 S = DemandStatus
 A = AssignmentStatus
 
 
 def _text(value, name: str, *, required: bool = True, max_length: int = TEXT_MAX) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput("输入有误", errors={name: ["应为文本"]})
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput("输入有误", errors={name: ["不能为空"]})
-    if len(value) > max_length:
-        raise InvalidInput("输入有误", errors={name: [f"不能超过 {max_length} 字"]})
-    return value
+    return workflow.text(value, name, required=required, max_length=max_length)
 
 
-def _int(value, name: str) -> int:
-    if isinstance(value, bool):
-        raise InvalidInput("输入有误", errors={name: ["应为整数"]})
-    try:
-        out = int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput("输入有误", errors={name: ["应为整数"]}) from None
-    if not -(2**63) < out < 2**63:
-        raise InvalidInput("输入有误", errors={name: ["不存在"]})
-    return out
+_int = workflow.number
 
 
-def _event(demand, *, actor, kind, from_status, to_status, at, note="", assignment=None, data=None):
+def _record(demand, *, actor, kind, from_status, to_status, at, note="", assignment=None, data=None):
     return DemandEvent.objects.create(demand=demand, district_id=demand.district_id, assignment=assignment,
-                                      actor=actor if getattr(actor, "pk", None) else None, at=at, kind=kind,
-                                      from_status=from_status, to_status=to_status, note=(note or "")[:NOTE_MAX],
-                                      data=data or {})
+                                      actor=workflow.actor_or_none(actor), at=at, kind=kind,
+                                      from_status=from_status, to_status=to_status,
+                                      note=workflow.note_for(DemandEvent, note), data=data or {})
+
+
+FLOW = workflow.Flow(model=Demand, transitions=TRANSITIONS, labels=ACTION_LABEL, record=_record, noun="诉求")
 
 
 def _get_locked(*, user, demand_id) -> Demand:
     """The demand as `user` may see it (404 otherwise), its row locked until the transaction ends."""
-    demand = demand_get_for(user=user, demand_id=demand_id)
-    list(Demand.objects.select_for_update().filter(pk=demand.pk).values_list("pk", flat=True))
-    return demand_get_for(user=user, demand_id=demand_id)
+    return FLOW.lock(lambda: demand_get_for(user=user, demand_id=demand_id))
 
 
 def _refuse(demand: Demand, action: str) -> TransitionRefused:
-    return TransitionRefused(f"诉求当前状态为「{demand.get_status_display()}」，不能{ACTION_LABEL[action]}",
-                             code=f"cannot_{action}")
+    return FLOW.refuse(demand, action)
 
 
 def _check(demand: Demand, action: str):
-    if demand.status not in TRANSITIONS[action][0]:
-        raise _refuse(demand, action)
+    FLOW.check(demand, action)
 
 
 def _move(demand: Demand, *, action: str, actor, kind: str, target: str | None = None, note: str = "",
           fields: dict | None = None, assignment=None, data=None, now=None) -> Demand:
-    """Compare-and-set the demand from the status and version we read to `target`."""
-    _check(demand, action)
+    """The kit's compare-and-set, plus the new status's timestamp (kept when the caller sets it)."""
     now = now or timezone.now()
-    target = target or TRANSITIONS[action][1] or demand.status
+    target = target or FLOW.target(demand, action)
     values = dict(fields or {})
-    values.update(status=target, version=F("version") + 1)
     if target != demand.status and target in STATUS_TIMESTAMP and target != S.RECEIVED:
         values.setdefault(STATUS_TIMESTAMP[target], now)
-    won = Demand.objects.filter(pk=demand.pk, status=demand.status, version=demand.version).update(**values)
-    if not won:
-        current = Demand.objects.get(pk=demand.pk)
-        if current.status not in TRANSITIONS[action][0]:
-            raise _refuse(current, action)
-        raise TransitionRefused("诉求刚被他人处理，请刷新后重试", code="concurrent_change")
-    _event(demand, actor=actor, kind=kind, from_status=demand.status, to_status=target, at=now, note=note,
-           assignment=assignment, data=data)
-    demand.refresh_from_db()
-    return demand
+    return FLOW.move(demand, action=action, actor=actor, kind=kind, target=target, note=note, data=data,
+                     fields=values, now=now, assignment=assignment)
 
 
 def _set_assignment(assignment: Assignment, *, expect: tuple, **values) -> None:
@@ -343,7 +314,7 @@ def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool =
     if candidates:
         record_data["record_anyway"] = [c.pk for c in candidates]
         note = f"疑似重复（{'、'.join(c.number for c in candidates)}），仍登记为新诉求"
-    _event(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
+    _record(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
            note=note, data=record_data)
     return demand
 
@@ -521,10 +492,7 @@ def demand_sign(*, demand_id, actor, now=None) -> Demand:
                      assignment=mine, note=mine.department.name, fields={"is_overdue": mine.reply_due_at < now},
                      now=now)
     # a supporting department reports in: the demand stays where it is, the step is still audited
-    Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.SIGN, from_status=demand.status, to_status=demand.status, at=now,
-           assignment=mine, note=mine.department.name)
-    demand.refresh_from_db()
+    FLOW.step(demand, actor=actor, kind=EventKind.SIGN, now=now, assignment=mine, note=mine.department.name)
     return demand
 
 
@@ -610,9 +578,8 @@ def return_request(*, demand_id, actor, reason: str, mis_dispatch: bool = False,
     _set_assignment(mine, expect=(previous,), status=A.RETURN_REQUESTED)
     req = ReturnRequest.objects.create(assignment=mine, reason=reason, mis_dispatch=bool(mis_dispatch),
                                        requested_by=actor, requested_at=now, previous_status=previous)
-    Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.RETURN_REQUEST, from_status=demand.status, to_status=demand.status,
-           at=now, note=reason, assignment=mine, data={"request": req.pk, "mis_dispatch": bool(mis_dispatch)})
+    FLOW.step(demand, actor=actor, kind=EventKind.RETURN_REQUEST, now=now, note=reason, assignment=mine,
+              data={"request": req.pk, "mis_dispatch": bool(mis_dispatch)})
     notices.return_requested(demand, req)
     return req
 
@@ -640,10 +607,7 @@ def return_decide(*, demand_id, actor, approve: bool, note: str = "", now=None) 
     notices.return_decided(demand, req)
     if not approve:
         _set_assignment(a, expect=(A.RETURN_REQUESTED,), status=req.previous_status)
-        Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-        _event(demand, actor=actor, kind=EventKind.RETURN_REFUSE, from_status=demand.status,
-               to_status=demand.status, at=now, note=note, assignment=a)
-        demand.refresh_from_db()
+        FLOW.step(demand, actor=actor, kind=EventKind.RETURN_REFUSE, now=now, note=note, assignment=a)
         return demand
     _set_assignment(a, expect=(A.RETURN_REQUESTED,), status=A.RETURNED, returned_at=now,
                     mis_dispatch=req.mis_dispatch)
@@ -657,10 +621,8 @@ def return_decide(*, demand_id, actor, approve: bool, note: str = "", now=None) 
         return _move(demand, action="return_decide", actor=actor, kind=EventKind.RETURN_APPROVE,
                      target=S.ACCEPTED, note=f"{a.department.name}：{note}" if note else a.department.name,
                      assignment=a, fields={"due_at": None, "is_overdue": False, "signed_at": None}, now=now)
-    Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.RETURN_APPROVE, from_status=demand.status, to_status=demand.status,
-           at=now, note=f"{a.department.name}：{note}" if note else a.department.name, assignment=a)
-    demand.refresh_from_db()
+    FLOW.step(demand, actor=actor, kind=EventKind.RETURN_APPROVE, now=now, assignment=a,
+              note=f"{a.department.name}：{note}" if note else a.department.name)
     return demand
 
 
@@ -683,9 +645,8 @@ def extension_request(*, demand_id, actor, days, reason: str, now=None) -> Exten
     now = now or timezone.now()
     req = ExtensionRequest.objects.create(assignment=mine, days=days, reason=reason, requested_by=actor,
                                           requested_at=now)
-    Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.EXTEND_REQUEST, from_status=demand.status, to_status=demand.status,
-           at=now, note=f"{days} 个工作日：{reason}", assignment=mine, data={"request": req.pk, "days": days})
+    FLOW.step(demand, actor=actor, kind=EventKind.EXTEND_REQUEST, now=now, note=f"{days} 个工作日：{reason}",
+              assignment=mine, data={"request": req.pk, "days": days})
     notices.extension_requested(demand, req)
     return req
 
@@ -716,11 +677,8 @@ def extension_decide(*, demand_id, actor, approve: bool, note: str = "", now=Non
         _set_assignment(a, expect=(a.status,), reply_due_at=new_due, is_overdue=new_due < now)
         if a.is_lead:
             Demand.objects.filter(pk=demand.pk).update(due_at=new_due, is_overdue=new_due < now)
-    Demand.objects.filter(pk=demand.pk).update(version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.EXTEND_APPROVE if approve else EventKind.EXTEND_REFUSE,
-           from_status=demand.status, to_status=demand.status, at=now, note=note, assignment=a,
-           data={"days": req.days, "new_due_at": new_due.isoformat() if new_due else None})
-    demand.refresh_from_db()
+    FLOW.step(demand, actor=actor, kind=EventKind.EXTEND_APPROVE if approve else EventKind.EXTEND_REFUSE, now=now,
+              note=note, assignment=a, data={"days": req.days, "new_due_at": new_due.isoformat() if new_due else None})
     return demand
 
 
@@ -739,10 +697,7 @@ def demand_urge(*, demand_id, actor, note: str = "", now=None) -> Demand:
     # the departments still owing a step: unsigned ones, and the lead until it has replied
     owing = [a for a in live_assignments(demand) if a.status == A.PENDING or (a.is_lead and a.status == A.SIGNED)]
     notices.urged(demand, urge, owing)
-    Demand.objects.filter(pk=demand.pk).update(urge_count=F("urge_count") + 1, version=F("version") + 1)
-    _event(demand, actor=actor, kind=EventKind.URGE, from_status=demand.status, to_status=demand.status, at=now,
-           note=note)
-    demand.refresh_from_db()
+    FLOW.step(demand, actor=actor, kind=EventKind.URGE, now=now, fields={"urge_count": F("urge_count") + 1}, note=note)
     return demand
 
 
@@ -776,7 +731,7 @@ def assignment_auto_urge(*, assignment_id, now=None) -> bool:
     Demand.objects.filter(pk=demand.pk).update(is_overdue=True, urge_count=F("urge_count") + 1,
                                                escalation_level=max(level, demand.escalation_level),
                                                version=F("version") + 1)
-    _event(demand, actor=None, kind=EventKind.URGE if level == 1 else EventKind.ESCALATE,
+    _record(demand, actor=None, kind=EventKind.URGE if level == 1 else EventKind.ESCALATE,
            from_status=demand.status, to_status=demand.status, at=now, assignment=a,
            note=f"{a.department.name}{'签收' if a.status == A.PENDING else '办理'}超时，"
                 f"{'自动督办' if level == 1 else '升级至区级督办'}", data={"level": level})
