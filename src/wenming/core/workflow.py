@@ -14,8 +14,8 @@ A write to a workflow record is one transaction of these steps, in this order:
 
 Every event has one shape: who (`actor`, None for the platform's own jobs), when (`at`),
 what (`kind`), the status before and after, a note cut to its column, and a data dict.
-Each app keeps its own event table (orders, demands, assessment; `core.Event` for the
-apps whose records have none); the app's `Flow` says how a step becomes a row there.
+Each app keeps its own event table (orders, demands, assessment); the app's `Flow` says how a
+step becomes a row there.
 """
 
 from collections.abc import Callable
