@@ -76,6 +76,7 @@ def main() -> int:
     # values, ~6,000 requests per caller)
     parser.add_argument("--phases", default=os.environ.get("WENMING_FUZZ_PHASES", "examples,fuzzing"))
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
 
     work = Path(tempfile.mkdtemp(prefix="wenming-fuzz."))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "WENMING_ENV"}}
@@ -107,8 +108,8 @@ def main() -> int:
         open311_schema.write_text(json.dumps(open311, ensure_ascii=False), encoding="utf-8")
         runs = [(caller or "anonymous", [f"{base}/api/schema/", "--exclude-path", "/api/v1/auth/logout/",
                                           *(["-H", f"Authorization: Token {tokens[caller]}"] if caller else [])])
-                for caller in [None, *args.callers]] if "api" in args.parts.split(",") else []
-        if "open311" in args.parts.split(","):
+                for caller in [None, *args.callers]] if "api" in parts else []
+        if "open311" in parts:
             runs.append(("open311", [str(open311_schema), "--url", f"{base}/open311/v2"]))
         total = failures = 0
         for label, target in runs:

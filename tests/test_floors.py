@@ -4,7 +4,6 @@ where it started. Imports inside functions count too: a late import hides a circ
 remove it. Tests and migrations are not part of the building."""
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "wenming"

@@ -65,8 +65,7 @@ from wenming.regions.models import Department, Node
 MAX_FILES = 9
 
 
-def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    return workflow.text(value, field, required=required, max_length=max_length)
+_text = workflow.text
 
 
 def _require_office_admin(actor):

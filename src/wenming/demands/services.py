@@ -86,12 +86,8 @@ def _get_locked(*, user, demand_id) -> Demand:
     return FLOW.lock(lambda: demand_get_for(user=user, demand_id=demand_id))
 
 
-def _refuse(demand: Demand, action: str) -> TransitionRefused:
-    return FLOW.refuse(demand, action)
-
-
-def _check(demand: Demand, action: str):
-    FLOW.check(demand, action)
+_refuse = FLOW.refuse
+_check = FLOW.check
 
 
 def _move(demand: Demand, *, action: str, actor, kind: str, target: str | None = None, note: str = "",
@@ -315,7 +311,7 @@ def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool =
         record_data["record_anyway"] = [c.pk for c in candidates]
         note = f"疑似重复（{'、'.join(c.number for c in candidates)}），仍登记为新诉求"
     _record(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
-           note=note, data=record_data)
+            note=note, data=record_data)
     return demand
 
 
@@ -732,9 +728,9 @@ def assignment_auto_urge(*, assignment_id, now=None) -> bool:
                                                escalation_level=max(level, demand.escalation_level),
                                                version=F("version") + 1)
     _record(demand, actor=None, kind=EventKind.URGE if level == 1 else EventKind.ESCALATE,
-           from_status=demand.status, to_status=demand.status, at=now, assignment=a,
-           note=f"{a.department.name}{'签收' if a.status == A.PENDING else '办理'}超时，"
-                f"{'自动督办' if level == 1 else '升级至区级督办'}", data={"level": level})
+            from_status=demand.status, to_status=demand.status, at=now, assignment=a,
+            note=f"{a.department.name}{'签收' if a.status == A.PENDING else '办理'}超时，"
+                 f"{'自动督办' if level == 1 else '升级至区级督办'}", data={"level": level})
     return True
 
 

@@ -39,8 +39,7 @@ ACTION_LABEL = {
 }
 
 
-def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    return workflow.text(value, field, required=required, max_length=max_length)
+_text = workflow.text
 
 
 def _deadline(status: str, start):
@@ -67,8 +66,7 @@ def _get_locked(*, user, order_id) -> Order:
     return FLOW.lock(lambda: order_get_for(user=user, order_id=order_id))
 
 
-def _refuse(order: Order, action: str) -> TransitionRefused:
-    return FLOW.refuse(order, action)
+_refuse = FLOW.refuse
 
 
 def _transition(order: Order, *, action: str, actor, kind: str | None = None, note: str = "",
