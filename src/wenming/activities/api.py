@@ -27,7 +27,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput
 from wenming.core.idempotency import idempotent
 from wenming.core.inputs import bounded_int, record_id
 from wenming.regions.choices import DISPATCHER_ROLES
-from wenming.regions.models import Node
+from wenming.regions.selectors import first_district
 
 
 def _parse(cls, request):
@@ -224,7 +224,7 @@ class HonourRollApi(APIView):
         raw = request.query_params.get("district", "")
         district_id = record_id(raw)
         if district_id is None:
-            district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
+            district_id = getattr(first_district(), "pk", None)
         return Response(HonourOut(honours.honour_roll(district_id=district_id, year=_year(request)), many=True).data)
 
 
@@ -263,6 +263,6 @@ class SpeakerListApi(APIView):
         raw = request.query_params.get("district", "")
         district_id = record_id(raw)
         if district_id is None:
-            district_id = Node.objects.filter(kind="district").order_by("pk").values_list("pk", flat=True).first()
+            district_id = getattr(first_district(), "pk", None)
         speakers = selectors.speakers_public(district_id=district_id)[:200]
         return Response(SpeakerOut(speakers, many=True).data)

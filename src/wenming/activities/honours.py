@@ -19,7 +19,7 @@ from django.utils import timezone
 from wenming.activities.models import Honour
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.regions.choices import DISPATCHER_ROLES, Role
-from wenming.regions.selectors import in_scope, scope_q
+from wenming.regions.selectors import district_id_of, in_scope, scope_q
 from wenming.volunteers.models import ServiceRecord, Team, Volunteer, VolunteerOrg
 
 HONOUR_MIN_HOURS = Decimal("50")
@@ -27,7 +27,7 @@ REVIEWER_ROLES = frozenset({Role.CENTER_ADMIN, Role.OFFICE_ADMIN})
 
 
 def _district_id(user):
-    return (user.node.district_id or user.node_id) if user.node_id else None
+    return district_id_of(user)
 
 
 def candidates(*, user, year: int, category: str, limit: int = 30) -> list[dict]:
@@ -97,7 +97,7 @@ def honour_nominate(*, actor, year: int, category: str, target_id, summary: str)
         raise NotFound()
     try:
         with transaction.atomic():
-            return Honour.objects.create(year=year, category=category, district_id=node.district_id or node.pk,
+            return Honour.objects.create(year=year, category=category, district_id=node.own_district_id,
                                          title=target.name, summary=summary, nominated_by=actor,
                                          nominated_at=timezone.now(), **{field: target})
     except IntegrityError:

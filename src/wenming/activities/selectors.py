@@ -36,7 +36,7 @@ def visibility_q(user) -> Q:
         return scope_q(user, "station__node__path") | own
     if user.node_id is None:
         return own
-    district_id = user.node.district_id or user.node_id
+    district_id = user.node.own_district_id
     return Q(district_id=district_id) | own
 
 

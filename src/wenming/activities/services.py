@@ -118,7 +118,7 @@ def activity_publish(*, actor, data: PublishInput) -> Activity:
         raise InvalidInput("活动信息有误", errors=errors)
     return Activity.objects.create(
         title=title, kind=data.kind, speaker=speaker, description=data.description or "", station=station,
-        district_id=station.node.district_id or station.node_id, place=place, latitude=data.latitude,
+        district_id=station.node.own_district_id, place=place, latitude=data.latitude,
         longitude=data.longitude, checkin_radius_m=data.checkin_radius_m, starts_at=data.starts_at,
         ends_at=data.ends_at, signup_opens_at=data.signup_opens_at, signup_closes_at=data.signup_closes_at,
         capacity=int(data.capacity), skills_wanted=data.skills_wanted or "", organizer=actor, org=org,

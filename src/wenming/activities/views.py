@@ -21,6 +21,7 @@ from wenming.core.inputs import bounded_int
 from wenming.core.pages import form_errors, run_service
 from wenming.core.qr import qr_svg
 from wenming.regions.choices import DISPATCHER_ROLES
+from wenming.regions.selectors import first_district
 from wenming.volunteers.selectors import volunteer_of
 
 
@@ -277,25 +278,23 @@ def honours(request):
 def honour_roll(request):
     """The public honour roll of a year (no login)."""
     from wenming.activities import honours as h
-    from wenming.regions.models import Node
 
     raw = request.GET.get("year", "")
     year = bounded_int(raw, low=1000, high=9999) or timezone.localdate().year
     district = None
     if request.user.is_authenticated and request.user.node_id:
-        district = request.user.node.district or request.user.node
-    district = district or Node.objects.filter(kind="district").order_by("pk").first()
+        district = request.user.node.own_district
+    district = district or first_district()
     roll = h.honour_roll(district_id=district.pk, year=year) if district else []
     return render(request, "activities/honour_roll.html", {"roll": roll, "year": year, "district": district})
 
 
 def _public_district(request):
     """The district a public page shows: the visitor's own, else the first one (one per deployment)."""
-    from wenming.regions.models import Node
 
     if request.user.is_authenticated and request.user.node_id:
-        return request.user.node.district or request.user.node
-    return Node.objects.filter(kind="district").order_by("pk").first()
+        return request.user.node.own_district
+    return first_district()
 
 
 def _topics(speaker) -> list[str]:

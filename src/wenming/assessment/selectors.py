@@ -76,7 +76,7 @@ def district_id_of(user) -> int:
     """The district a staff user works in; a user without a place in the tree may not act here."""
     if getattr(user, "node_id", None) is None:
         raise NotFound()
-    return user.node.district_id or user.node_id
+    return user.node.own_district_id
 
 
 def _get(qs, pk):
@@ -292,7 +292,7 @@ def campaign_list_for(*, user) -> QuerySet[Campaign]:
         return Campaign.objects.all()
     if getattr(user, "node_id", None) is None:
         return Campaign.objects.none()
-    return Campaign.objects.filter(district_id=user.node.district_id or user.node_id)
+    return Campaign.objects.filter(district_id=user.node.own_district_id)
 
 
 def nominee_pending_for(*, user) -> QuerySet[Nominee]:

@@ -17,7 +17,7 @@ from wenming.core.errors import NotFound
 from wenming.dashboard.summary import TZ, metric_total, sums
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.models import Node
-from wenming.regions.selectors import in_scope
+from wenming.regions.selectors import first_district, in_scope
 
 VIEW_ROLES = frozenset({Role.LEADER, Role.CENTER_ADMIN, Role.INSTITUTE_ADMIN, Role.STATION_ADMIN, Role.OFFICE_ADMIN})
 
@@ -32,7 +32,7 @@ def home_node(user) -> Node:
         raise NotFound()
     if user.node_id:
         return user.node
-    node = Node.objects.filter(kind=NodeKind.DISTRICT).order_by("pk").first()
+    node = first_district()
     if node is None:
         raise NotFound()
     return node

@@ -37,9 +37,8 @@ from wenming.demands.serializers import (
     DemandReturnIn,
     DemandVisitIn,
 )
-from wenming.regions.choices import STAFF_ROLES, Role
-from wenming.regions.models import Node
-from wenming.regions.selectors import in_scope
+from wenming.regions.choices import STAFF_ROLES
+from wenming.regions.selectors import district_id_of
 
 PARSERS = UPLOAD_PARSERS
 
@@ -240,21 +239,9 @@ class RatesApi(APIView):
             start, end = _date(q.get("start"), "start"), _date(q.get("end"), "end")
         else:
             start, end = rates.month_bounds(_month(q.get("month")))
-        department = node = None
-        if q.get("department"):
-            department = services._int(q["department"], "department")
-            if user.role == Role.DEPT_HANDLER and department != user.department_id:
-                raise NotFound()
-        elif user.role == Role.DEPT_HANDLER:
-            department = user.department_id
-        if q.get("node"):
-            node = Node.objects.filter(pk=services._int(q["node"], "node")).first()
-            if node is None or not in_scope(user, node):
-                raise NotFound()
-        elif user.role != Role.DEPT_HANDLER and not user.is_superuser and user.node_id:
-            node = user.node if user.node.kind != "district" else None
-        return Response(selectors.unit_rates(department_id=department, node_id=node.pk if node else None,
-                                             start=start, end=end))
+        department_id, node_id = selectors.rates_unit_for(user=user, department=q.get("department"),
+                                                          node=q.get("node"))
+        return Response(selectors.unit_rates(department_id=department_id, node_id=node_id, start=start, end=end))
 
 
 def _ranking(request):
@@ -262,7 +249,7 @@ def _ranking(request):
     group = request.query_params.get("group", "department")
     if group not in rates.GROUPS:
         raise InvalidInput("输入有误", errors={"group": ["应为 department / town / village"]})
-    district = request.user.node.district_id or request.user.node_id if request.user.node_id else None
+    district = district_id_of(request.user)
     return rates.monthly_ranking(group=group, month=_month(request.query_params.get("month")),
                                  district_id=district)
 

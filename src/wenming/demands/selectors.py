@@ -7,15 +7,18 @@ for their subtree, and a department's handlers when it was sent to their departm
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from wenming.core import workflow
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.demands import permissions
 from wenming.demands.choices import (
     FINISHED_ASSIGNMENT,
     OPEN_STATUSES,
     AssignmentStatus,
     DemandStatus,
+    RequestStatus,
 )
 from wenming.demands.models import (
     Assignment,
@@ -27,11 +30,12 @@ from wenming.demands.models import (
     ExtensionRequest,
     Household,
     ReturnRequest,
+    SatisfactionLevel,
 )
 from wenming.demands.permissions import SUPERVISOR_ROLES
-from wenming.regions.choices import Role
-from wenming.regions.models import Node
-from wenming.regions.selectors import scope_q
+from wenming.regions.choices import NodeKind, Role
+from wenming.regions.models import Department, Node
+from wenming.regions.selectors import in_scope, scope_q
 
 
 def visibility_q(user) -> Q:
@@ -309,6 +313,27 @@ def overdue_assignments(*, now=None) -> QuerySet[Assignment]:
         | Q(status=AssignmentStatus.SIGNED, is_lead=True, reply_due_at__lt=now))
 
 
+def rates_unit_for(*, user, department=None, node=None) -> tuple[int | None, int | None]:
+    """Which department and which place a rates query of `user` is about (ids from the query,
+    or None): a department's clerk sees their own department only, a node outside the caller's
+    scope does not exist for them (404); with neither given, a town or station admin's own node."""
+    department_id = node_id = None
+    if department not in (None, ""):
+        department_id = workflow.number(department, "department")
+        if user.role == Role.DEPT_HANDLER and department_id != user.department_id:
+            raise NotFound()
+    elif user.role == Role.DEPT_HANDLER:
+        department_id = user.department_id
+    if node not in (None, ""):
+        found = Node.objects.filter(pk=workflow.number(node, "node")).first()
+        if found is None or not in_scope(user, found):
+            raise NotFound()
+        node_id = found.pk
+    elif user.role != Role.DEPT_HANDLER and not user.is_superuser and user.node_id:
+        node_id = user.node_id if user.node.kind != NodeKind.DISTRICT else None
+    return department_id, node_id
+
+
 def unit_rates(*, department_id: int | None = None, node_id: int | None = None, start, end, as_of=None) -> dict:
     """The seven rates and raw counts of a department or a town/community for [start, end).
 
@@ -383,3 +408,52 @@ def followed_by(*, user) -> QuerySet[Demand]:
 def demand_photo_readable(user, photo) -> bool:
     """A report's or a reply's photo is shown to those who see its demand (core.media)."""
     return Demand.objects.filter(visibility_q(user), pk=photo.demand_id).exists()
+
+
+def demand_page_for(*, user, demand_id) -> dict:
+    """What the demand's page shows `user` (404 outside their scope): the actions they may take,
+    their department's assignment, the phone only to those who handle or raised it, the requests
+    waiting for their decision, and what each of their actions needs (departments with the
+    suggested one first, possible duplicates, satisfaction levels)."""
+    d = demand_get_for(user=user, demand_id=demand_id)
+    actions = permissions.allowed_actions(user, d)
+    mine = permissions.my_assignment(user, d)
+    dispatcher = permissions.is_dispatcher(user)
+    handles = dispatcher or mine is not None
+    pending = RequestStatus.PENDING
+    page = {
+        "d": d, "actions": actions, "mine": mine, "is_dispatcher": dispatcher,
+        "assignments": d.assignments.select_related("department").order_by("-is_lead", "id"),
+        "events": demand_events(demand=d), "photos": d.photos.all(),
+        "show_phone": handles or user.pk in (d.reporter_id, d.recorded_by_id),
+        "returns": d.assignments.filter(return_requests__status=pending).exists(),
+        "pending_return": None, "pending_extension": None,
+        # the reports merged into this one (their reporters' own records), for those who handle it
+        "merged_here": list(d.duplicates.order_by("collected_at")[:20]) if handles else [],
+        # a report merged by a dispatcher: its citizen may not see the target, so no dead link to it
+        "merged_into_visible": bool(d.merged_into_id) and demand_list_for(user=user).filter(
+            pk=d.merged_into_id).exists(),
+    }
+    if dispatcher:
+        page["pending_return"] = (ReturnRequest.objects.filter(assignment__demand=d, status=pending)
+                                  .select_related("assignment__department").first())
+    if permissions.can_approve_extension(user):
+        page["pending_extension"] = (ExtensionRequest.objects.filter(assignment__demand=d, status=pending)
+                                     .select_related("assignment__department").first())
+    if "assign" in actions:
+        deps = list(Department.objects.filter(node_id=d.district_id).order_by("name"))
+        page["departments"] = sorted(deps, key=lambda x: x.pk != d.suggested_department_id)  # suggestion first
+        page["suggested"] = d.suggested_department_id
+    if "merge" in actions:
+        page["duplicates"] = possible_duplicates(demand=d, user=user)[:10]
+    if "callback" in actions:
+        page["levels"] = SatisfactionLevel.objects.all()
+    return page
+
+
+def status_counts_for(*, user) -> dict[str, int]:
+    """How many demands of `user`'s scope are in each status (every status named, zero or not)."""
+    counts = dict.fromkeys(DemandStatus.values, 0)
+    rows = demand_list_for(user=user).order_by().values("status").annotate(n=Count("id"))
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -15,10 +15,10 @@ from wenming.core.excel import wants_xlsx
 from wenming.core.pages import run_service
 from wenming.demands import exports, permissions, rates, selectors, services
 from wenming.demands.choices import Channel, DemandStatus
-from wenming.demands.models import SatisfactionLevel
 from wenming.demands.serializers import DemandRecordIn
 from wenming.regions.choices import STAFF_ROLES, NodeKind, Role
 from wenming.regions.models import Department, Node
+from wenming.regions.selectors import district_id_of, district_of
 
 PROGRESS = [("received", "登记"), ("accepted", "受理"), ("assigned", "派单"), ("handling", "办理"),
             ("replied", "答复"), ("closed", "回访办结")]
@@ -72,7 +72,7 @@ def _form_errors(exc):
 
 
 def _villages(user):
-    district = (user.node.district or user.node) if user.node_id else None
+    district = district_of(user)
     qs = Node.objects.filter(kind__in=[NodeKind.VILLAGE, NodeKind.GRID]).select_related("parent")
     return qs.filter(path__startswith=district.path) if district else qs.none()
 
@@ -164,40 +164,8 @@ def household(request, pk):
 
 @login_required
 def detail(request, pk):
-    d = selectors.demand_get_for(user=request.user, demand_id=pk)
-    actions = permissions.allowed_actions(request.user, d)
-    mine = permissions.my_assignment(request.user, d)
-    ctx = {
-        "d": d, "actions": actions, "progress": _progress(d), "mine": mine,
-        "assignments": d.assignments.select_related("department").order_by("-is_lead", "id"),
-        "events": selectors.demand_events(demand=d), "photos": d.photos.all(),
-        "show_phone": permissions.is_dispatcher(request.user) or d.reporter_id == request.user.pk
-        or d.recorded_by_id == request.user.pk or mine is not None,
-        "returns": d.assignments.filter(return_requests__status="pending").exists(),
-        "pending_return": None, "pending_extension": None, "is_dispatcher": permissions.is_dispatcher(request.user),
-        # the reports merged into this one (their reporters' own records), for those who handle it
-        "merged_here": list(d.duplicates.order_by("collected_at")[:20])
-        if permissions.is_dispatcher(request.user) or mine is not None else [],
-        # a report merged by a dispatcher: its citizen may not see the target, so no dead link to it
-        "merged_into_visible": bool(d.merged_into_id) and selectors.demand_list_for(user=request.user).filter(
-            pk=d.merged_into_id).exists(),
-    }
-    from wenming.demands.models import ExtensionRequest, ReturnRequest
-
-    if permissions.is_dispatcher(request.user):
-        ctx["pending_return"] = ReturnRequest.objects.filter(assignment__demand=d, status="pending").select_related(
-            "assignment__department").first()
-    if permissions.can_approve_extension(request.user):
-        ctx["pending_extension"] = ExtensionRequest.objects.filter(assignment__demand=d, status="pending") \
-            .select_related("assignment__department").first()
-    if "assign" in actions:
-        deps = list(Department.objects.filter(node_id=d.district_id).order_by("name"))
-        ctx["departments"] = sorted(deps, key=lambda x: x.pk != d.suggested_department_id)  # suggestion first
-        ctx["suggested"] = d.suggested_department_id
-    if "merge" in actions:
-        ctx["duplicates"] = selectors.possible_duplicates(demand=d, user=request.user)[:10]
-    if "callback" in actions:
-        ctx["levels"] = SatisfactionLevel.objects.all()
+    ctx = selectors.demand_page_for(user=request.user, demand_id=pk)
+    ctx["progress"] = _progress(ctx["d"])
     return render(request, "demands/detail.html", ctx)
 
 
@@ -280,12 +248,7 @@ def board(request):
     if wants_xlsx(request):
         return exports.board_response(qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    counts = selectors.demand_list_for(user=request.user).values_list("status")
-    summary = {s: 0 for s in DemandStatus.values}
-    from django.db.models import Count
-
-    for row in counts.order_by().values("status").annotate(n=Count("id")):
-        summary[row["status"]] = row["n"]
+    summary = selectors.status_counts_for(user=request.user)
     node = request.user.node if request.user.node_id and request.user.node.kind != NodeKind.DISTRICT else None
     return render(request, "demands/board.html", {
         "page": page, "summary": summary, "rates": _month_rates(node_id=node.pk if node else None), "returns": selectors.pending_returns_for(user=request.user)[:20],
@@ -333,7 +296,7 @@ def _ranking_args(request):
     except (TypeError, ValueError):
         month = timezone.localdate().strftime("%Y-%m")
     user = request.user
-    district = (user.node.district_id or user.node_id) if user.node_id else None
+    district = district_id_of(user)
     return group, month, district
 
 
@@ -422,7 +385,7 @@ def deadlines(request):
         else:
             messages.success(request, "时限规则已保存，此后的派单按新时限计算")
             return redirect("demands:deadlines")
-    district = (user.node.district_id or user.node_id) if user.node_id else None
+    district = district_id_of(user)
     deps = Department.objects.order_by("name")
     if district:
         deps = deps.filter(node_id=district)

@@ -31,7 +31,8 @@ def add_years(years: int, *, seed: int = 7, now=None, log=print, per_year: dict 
     other yearly volumes than Bazhou's, for tests)."""
     from wenming.demands.models import Category, Department, SatisfactionLevel
     from wenming.orders.models import ServiceItem
-    from wenming.regions.models import Node, Station, User
+    from wenming.regions.models import Station, User
+    from wenming.regions.selectors import first_district
     from wenming.volunteers.models import Team, Volunteer
 
     rnd = random.Random(seed)
@@ -41,7 +42,7 @@ def add_years(years: int, *, seed: int = 7, now=None, log=print, per_year: dict 
         "rnd": rnd,
         "now": now,
         "when": lambda: now - dt.timedelta(seconds=rnd.randrange(86400, span)),
-        "district": Node.objects.filter(kind="district").order_by("pk").first(),
+        "district": first_district(),
         "stations": list(Station.objects.select_related("node").filter(node__kind="village")),
         "items": list(ServiceItem.objects.all()),
         "teams": list(Team.objects.all()[:300]),

@@ -136,7 +136,7 @@ def order_place(*, actor, data: PlaceInput) -> Order:
     citizen = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
     order = Order.objects.create(
-        district=station.node.district or station.node, station=station, path=station.node.path,
+        district=station.node.own_district, station=station, path=station.node.path,
         service_item=item, citizen=citizen, contact_name=contact_name or (citizen.display_name if citizen else ""),
         contact_phone=phone, address=address, description=description, latitude=data.latitude,
         longitude=data.longitude, status=OrderStatus.SUBMITTED, submitted_at=now,

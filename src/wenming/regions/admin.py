@@ -8,7 +8,7 @@ from wenming.regions.admin_scope import ScopedAdmin
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import Department, Node, RegionOutline, Station, User
 from wenming.regions.permissions import can_manage_user, grantable_roles
-from wenming.regions.services import account_create, account_update, node_create
+from wenming.regions.services import account_create, account_update, node_create, node_update
 
 ADMINS = frozenset(DISPATCHER_ROLES | {Role.OFFICE_ADMIN})
 
@@ -26,7 +26,11 @@ class NodeAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["name", "code", "latitude", "longitude"])
+            try:
+                node_update(actor=request.user, node_id=obj.pk, name=obj.name, code=obj.code,
+                            latitude=obj.latitude, longitude=obj.longitude)
+            except DomainError as exc:
+                raise PermissionDenied(exc.message) from None
             return
         created = node_create(name=obj.name, kind=obj.kind, parent=obj.parent, code=obj.code,
                               latitude=obj.latitude, longitude=obj.longitude)

@@ -38,6 +38,15 @@ class Node(models.Model):
     def depth(self) -> int:
         return self.path.count("/") - 2
 
+    # A district is its own district; a node saved before its path was set has none yet.
+    @property
+    def own_district(self) -> "Node":
+        return self.district or self
+
+    @property
+    def own_district_id(self) -> int:
+        return self.district_id or self.pk
+
     def full_name(self) -> str:
         names = []
         node = self

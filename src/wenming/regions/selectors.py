@@ -2,8 +2,22 @@
 
 from django.db.models import Q, QuerySet
 
-from wenming.regions.choices import DISPATCHER_ROLES, Role, StationKind
+from wenming.regions.choices import DISPATCHER_ROLES, NodeKind, Role, StationKind
 from wenming.regions.models import Node, Station, User
+
+
+def district_of(user) -> Node | None:
+    """The district an account belongs to (None for an account placed nowhere: a superuser)."""
+    return user.node.own_district if getattr(user, "node_id", None) else None
+
+
+def district_id_of(user) -> int | None:
+    return user.node.own_district_id if getattr(user, "node_id", None) else None
+
+
+def first_district() -> Node | None:
+    """The installation's first district: what a page shows to a visitor not placed in one."""
+    return Node.objects.filter(kind=NodeKind.DISTRICT).order_by("pk").first()
 
 
 def scope_path(user) -> str | None:

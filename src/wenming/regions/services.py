@@ -28,6 +28,19 @@ def node_create(*, name: str, kind: str, parent: Node | None = None, code: str =
 
 
 @transaction.atomic
+def node_update(*, actor, node_id: int, name: str, code: str = "", latitude=None, longitude=None) -> Node:
+    """Rename a place, or correct its code or its coordinates; where it sits in the tree stays
+    (its path and district are what every record under it is scoped by). Outside the actor's
+    scope it does not exist (404)."""
+    node = Node.objects.select_for_update().filter(pk=node_id).first()
+    if node is None or not (actor.is_superuser or in_scope(actor, node)):
+        raise NotFound()
+    node.name, node.code, node.latitude, node.longitude = name, code, latitude, longitude
+    node.save(update_fields=["name", "code", "latitude", "longitude"])
+    return node
+
+
+@transaction.atomic
 def station_create(*, node: Node, name: str, address: str = "", phone: str = "",
                    latitude=None, longitude=None) -> Station:
     kind = STATION_KIND_FOR_NODE.get(node.kind)

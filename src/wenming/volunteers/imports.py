@@ -133,7 +133,7 @@ def volunteer_import(*, actor, upload, import_valid_rows: bool = False) -> Impor
         for name, phone, id_number, station, skills, cats, org in good:
             volunteer = Volunteer.objects.create(
                 name=name, phone=phone, phone_digest=digest(phone), id_number=id_number, id_digest=digest(id_number),
-                node=station.node, district_id=station.node.district_id or station.node_id, org=org,
+                node=station.node, district_id=station.node.own_district_id, org=org,
                 home_station=station, skills=skills, status=Volunteer.Status.APPROVED, reviewed_by=actor)
             volunteer.categories.set(cats)
     report.imported = len(good)

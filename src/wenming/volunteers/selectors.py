@@ -121,7 +121,7 @@ def org_list_for(*, user) -> QuerySet:
     own = Q(pk__in=VolunteerOrg.admins.through.objects.filter(user_id=user.pk).values("volunteerorg_id"))
     if user.node_id is None:
         return VolunteerOrg.objects.filter(own).select_related("node")
-    district_id = user.node.district_id or user.node_id
+    district_id = user.node.own_district_id
     return VolunteerOrg.objects.filter((Q(node__district_id=district_id) | Q(node_id=district_id))
                                        & Q(status="approved") | own).select_related("node")
 

@@ -47,7 +47,7 @@ def volunteer_create(*, name: str, phone: str, node: Node, id_number: str = "", 
         except ValidationError as exc:
             raise _field_error("id_number", exc) from None
     volunteer = Volunteer(name=name, phone=phone, phone_digest=digest(phone), id_number=id_number,
-                          id_digest=digest(id_number), node=node, district=node.district or node, org=org, user=user)
+                          id_digest=digest(id_number), node=node, district=node.own_district, org=org, user=user)
     try:
         with transaction.atomic():
             volunteer.save()
@@ -375,8 +375,8 @@ def org_register(*, actor, name: str, node_id, contact_name: str, contact_phone:
     if len(categories) != len(cat_ids):
         errors["categories"] = ["服务类别无效"]
     if node is not None:
-        district_id = node.district_id or node.pk
-        if any((a.district_id or a.pk) != district_id for a in areas) or len(areas) != len(area_ids):
+        district_id = node.own_district_id
+        if any((a.own_district_id) != district_id for a in areas) or len(areas) != len(area_ids):
             errors["service_areas"] = ["服务区域须在本区县内"]
         if VolunteerOrg.objects.filter(node=node, name=name).exists():
             errors["name"] = ["该区域已有同名组织"]
@@ -492,7 +492,7 @@ def team_member_add(*, actor, team_id, volunteer_id, note: str = "") -> Membersh
         raise NotFound() from None
     # an admin adds volunteers of their subtree; a leader, any volunteer of the team's district;
     # an organisation's account, its own members
-    district_id = team.station.node.district_id or team.station.node_id
+    district_id = team.station.node.own_district_id
     staff = actor.is_superuser or actor.role in DISPATCHER_ROLES
     if not ((staff and in_scope(actor, volunteer.node))
             or (team.leader_id == actor.pk and volunteer.district_id == district_id)
@@ -528,7 +528,7 @@ def volunteer_transfer(*, actor, volunteer_id, org_id, note: str = "") -> Volunt
             org = VolunteerOrg.objects.select_related("node").get(pk=int(org_id), status=VolunteerOrg.Status.APPROVED)
         except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
             raise InvalidInput("组织不存在或未通过审核", errors={"org": ["组织不存在或未通过审核"]}) from None
-        if (org.node.district_id or org.node_id) != volunteer.district_id:
+        if (org.node.own_district_id) != volunteer.district_id:
             raise InvalidInput("只能转入本区县的组织", errors={"org": ["只能转入本区县的组织"]})
     if org is not None and volunteer.org_id == org.pk:
         raise TransitionRefused("已在该组织", code="already_member")

@@ -236,6 +236,7 @@ def org_detail(request, pk):
 def org_register(request):
     """An organisation applies (组织入驻); a visitor without an account gets one in the same step."""
     from wenming.regions.models import Node
+    from wenming.regions.selectors import first_district
 
     errors, data = {}, request.POST if request.method == "POST" else {}
     if request.method == "POST":
@@ -255,9 +256,9 @@ def org_register(request):
             messages.success(request, f"“{org.name}”已提交，等待实践所（中心）审核。")
             return redirect("volunteers:org", pk=org.pk)
     if request.user.is_authenticated and request.user.node_id:
-        district_id = request.user.node.district_id or request.user.node_id
+        district_id = request.user.node.own_district_id
     else:
-        district = Node.objects.filter(kind="district").order_by("pk").first()
+        district = first_district()
         district_id = district.pk if district else None
     nodes = Node.objects.filter(Q(district_id=district_id) | Q(pk=district_id), kind__in=["district", "town"]) \
         .order_by("path") if district_id else Node.objects.none()

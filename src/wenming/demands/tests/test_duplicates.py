@@ -104,7 +104,7 @@ def test_merge_into_a_demand_closed_meanwhile_is_refused(dw, walk, api, monkeypa
         Demand.objects.filter(pk=target.pk).update(status="rejected")
         return found
 
-    monkeypatch.setattr(services, "record_duplicates", stale)
+    monkeypatch.setattr(services.intake, "record_duplicates", stale)  # looked up where demand_record_merged lives
     r = api(dw.citizen).post(f"{API}/", payload(dw, merge_into=target.pk), format="json")
     assert r.status_code == 409 and r.json()["code"] == "merge_target_closed"
     assert Demand.objects.count() == 1

@@ -150,3 +150,28 @@ def test_a_household_goes_through_its_service_and_stays_in_scope(world):
     assert r.status_code == 302, r.context["adminform"].form.errors
     household.refresh_from_db()
     assert household.path == grid.path and household.members == 4
+
+
+def test_a_place_is_renamed_through_the_service_and_only_inside_the_editors_scope(world):
+    from wenming.core.errors import NotFound
+    from wenming.regions.models import Node
+    from wenming.regions.services import node_update
+
+    other = node_create(name="恩阳区", kind=NodeKind.DISTRICT)
+    renamed = node_update(actor=world.center_admin, node_id=world.village_a.pk, name="龙舌坝社区（新）",
+                          code="511902001", latitude=Decimal("31.86"), longitude=Decimal("106.75"))
+    assert (renamed.name, renamed.path, renamed.district_id) == ("龙舌坝社区（新）", world.village_a.path,
+                                                                  world.district.pk)
+    with pytest.raises(NotFound):  # another district's place does not exist for this admin
+        node_update(actor=world.center_admin, node_id=other.pk, name="改掉")
+    with pytest.raises(NotFound):
+        node_update(actor=world.institute_admin, node_id=world.village_b.pk, name="改掉")
+    assert Node.objects.get(pk=other.pk).name == "恩阳区"
+    assert Node.objects.get(pk=world.village_b.pk).name == "书台村"
+    # the admin's change form goes through the same service
+    admin = signed_in(world.center_admin)
+    r = admin.post(f"/admin/regions/node/{world.town_a.pk}/change/",
+                   {"parent": world.district.pk, "kind": NodeKind.TOWN, "name": "江北街道办", "code": "",
+                    "latitude": "", "longitude": ""})
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert Node.objects.get(pk=world.town_a.pk).name == "江北街道办"

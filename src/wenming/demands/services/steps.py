@@ -1,0 +1,100 @@
+"""The steps every write to a demand shares: the demand's flow on the workflow kit, the locked
+read in scope, the compare-and-set move, the assignment's own compare-and-set, and who may dispatch."""
+
+from django.db.models import F
+from django.utils import timezone
+
+from wenming.core import workflow
+from wenming.core.errors import ActionForbidden, TransitionRefused
+from wenming.demands import permissions
+from wenming.demands.choices import (
+    ACTION_LABEL,
+    STATUS_TIMESTAMP,
+    TRANSITIONS,
+    AssignmentStatus,
+    DemandStatus,
+)
+from wenming.demands.models import (
+    Assignment,
+    Demand,
+    DemandConfig,
+    DemandEvent,
+)
+from wenming.demands.selectors import (
+    demand_get_for,
+)
+
+TEXT_MAX = 2000
+S = DemandStatus
+A = AssignmentStatus
+
+
+def text(value, name: str, *, required: bool = True, max_length: int = TEXT_MAX) -> str:
+    return workflow.text(value, name, required=required, max_length=max_length)
+
+
+number = workflow.number
+
+
+def record(demand, *, actor, kind, from_status, to_status, at, note="", assignment=None, data=None):
+    return DemandEvent.objects.create(demand=demand, district_id=demand.district_id, assignment=assignment,
+                                      actor=workflow.actor_or_none(actor), at=at, kind=kind,
+                                      from_status=from_status, to_status=to_status,
+                                      note=workflow.note_for(DemandEvent, note), data=data or {})
+
+
+FLOW = workflow.Flow(model=Demand, transitions=TRANSITIONS, labels=ACTION_LABEL, record=record, noun="诉求")
+
+
+def locked(*, user, demand_id) -> Demand:
+    """The demand as `user` may see it (404 otherwise), its row locked until the transaction ends."""
+    return FLOW.lock(lambda: demand_get_for(user=user, demand_id=demand_id))
+
+
+def move(demand: Demand, *, action: str, actor, kind: str, target: str | None = None, note: str = "",
+          fields: dict | None = None, assignment=None, data=None, now=None) -> Demand:
+    """The kit's compare-and-set, plus the new status's timestamp (kept when the caller sets it)."""
+    now = now or timezone.now()
+    target = target or FLOW.target(demand, action)
+    values = dict(fields or {})
+    if target != demand.status and target in STATUS_TIMESTAMP and target != S.RECEIVED:
+        values.setdefault(STATUS_TIMESTAMP[target], now)
+    return FLOW.move(demand, action=action, actor=actor, kind=kind, target=target, note=note, data=data,
+                     fields=values, now=now, assignment=assignment)
+
+
+def set_assignment(assignment: Assignment, *, expect: tuple, **values) -> None:
+    """Compare-and-set one assignment; losing means someone else moved it first (409)."""
+    values["version"] = F("version") + 1
+    won = Assignment.objects.filter(pk=assignment.pk, status__in=expect, version=assignment.version).update(**values)
+    if not won:
+        raise TransitionRefused("该派单刚被他人处理，请刷新后重试", code="concurrent_change")
+    assignment.refresh_from_db()
+
+
+def require_dispatcher(actor, demand=None):
+    if not permissions.is_dispatcher(actor):
+        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code="not_dispatcher")
+
+
+def my_assignment(actor, demand: Demand) -> Assignment:
+    mine = permissions.my_assignment(actor, demand)
+    if mine is None:
+        raise ActionForbidden("该诉求未派给您所在的部门", code="not_your_department")
+    return mine
+
+
+def config() -> DemandConfig:
+    return DemandConfig.current()
+
+
+def outcome_fields(primary: Demand) -> dict:
+    return {"resolved": primary.resolved, "satisfaction_id": primary.satisfaction_id,
+            "closed_at": primary.closed_at, "callback_at": primary.callback_at}
+
+
+def merge_fields(target: Demand) -> dict:
+    fields = {"merged_into_id": target.pk}
+    if target.status == S.CLOSED:
+        fields.update(outcome_fields(target))
+    return fields
