@@ -4,18 +4,15 @@ The rule is the demands app's (`demands.rates.count_rows` → `rates_from_counts
 only adds up its stored counts (whole months; a district's edge days) instead of reading
 every demand of the period. Counted live instead: the days after the summary (today), the
 edge days below a district, the days (district) or months (below it) whose demands changed
-since the last refresh (`DirtyDay`), and `open_overdue`, which depends on the clock.
+since the last refresh (`RecountDay`), and `open_overdue`, which depends on the clock.
 """
 
 import datetime as dt
 from collections import defaultdict
 
-from django.db import transaction
-from django.utils import timezone
-
 from wenming.dashboard import summary
-from wenming.dashboard.models import DirtyDay
-from wenming.dashboard.summary import RATE_COUNTS, RATE_LEVELS, TZ, _local_midnight
+from wenming.dashboard.summary import RATE_COUNTS, RATE_LEVELS, _local_midnight
+from wenming.demands.models import RecountDay
 
 
 def _empty() -> dict:
@@ -135,7 +132,7 @@ def _months(start: dt.date, end: dt.date, dirty: set[dt.date]):
 
 
 def _dirty(prefix: str, start: dt.date, end: dt.date) -> set[dt.date]:
-    return set(DirtyDay.objects.filter(district_id=summary._district_id(prefix), date__gte=start, date__lt=end)
+    return set(RecountDay.objects.filter(district_id=summary._district_id(prefix), date__gte=start, date__lt=end)
                .values_list("date", flat=True))
 
 
@@ -174,20 +171,3 @@ def monthly_counts(prefix: str, first: dt.date, stop: dt.date, *, department_id:
             out[k][m] = counts[k]
         m = m_end
     return out
-
-
-def mark_changed(demand) -> None:
-    """After a demand event commits: its day of collection needs recounting, unless the summary
-    has not reached it yet (today's demands)."""
-    day = timezone.localtime(demand.collected_at, TZ).date()
-    if day >= timezone.now().astimezone(TZ).date():
-        return
-    district_id = demand.district_id
-
-    def mark():
-        DirtyDay.objects.bulk_create([DirtyDay(district_id=district_id, date=day, marked_at=timezone.now())],
-                                     update_conflicts=True, unique_fields=["district", "date"],
-                                     update_fields=["marked_at"])
-
-    # after commit, in its own statement: holds no lock in the demand's transaction
-    transaction.on_commit(mark)

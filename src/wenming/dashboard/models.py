@@ -48,19 +48,6 @@ class MonthlyStat(_Stat):
                    models.Index(fields=["path", "month"], name="monthlystat_node_months")]
 
 
-class DirtyDay(models.Model):
-    """A day whose demands changed after the summary counted it (marked on every demand event)."""
-
-    district = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField("登记日期")
-    marked_at = models.DateTimeField("标记时间")
-
-    class Meta:
-        verbose_name = "待重算日期"
-        verbose_name_plural = "待重算日期"
-        constraints = [models.UniqueConstraint(fields=["district", "date"], name="dirtyday_once")]
-
-
 class SummaryState(models.Model):
     """Singleton: the summary covers every day up to and including `covered_through`."""
 

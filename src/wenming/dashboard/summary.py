@@ -528,10 +528,10 @@ def refresh(*, now=None, full: bool = False) -> int:
     Recounted: everything when the table is new or `full`; otherwise the months of the last
     RECOUNT_DAYS days, the months of any day that a service record filed since the last run
     is dated (hours may be filed for an earlier day), and the months of the days whose
-    demands changed (`DirtyDay`, marked on every demand event). Running it twice changes
+    demands changed (`RecountDay`, marked on every demand event). Running it twice changes
     nothing.
     """
-    from wenming.dashboard.models import DirtyDay
+    from wenming.demands.models import RecountDay
 
     now = now or timezone.now()
     today = now.astimezone(TZ).date()
@@ -540,7 +540,7 @@ def refresh(*, now=None, full: bool = False) -> int:
     everything = list(METRICS) + RATE_CODES
     written = 0
     with transaction.atomic():
-        dirty = list(DirtyDay.objects.filter(marked_at__lte=now).values_list("pk", "date"))
+        dirty = list(RecountDay.objects.filter(marked_at__lte=now).values_list("pk", "date"))
         if state is None or full:
             since = dt.date(2000, 1, 1)
             late_hours, late_demands = set(), set()
@@ -557,7 +557,7 @@ def refresh(*, now=None, full: bool = False) -> int:
             written += _recount(month, min(next_month(month), through + dt.timedelta(days=1)), codes)
         if since <= through:
             written += _recount(since, through + dt.timedelta(days=1), everything)
-        DirtyDay.objects.filter(pk__in=[pk for pk, _ in dirty], marked_at__lte=now).delete()
+        RecountDay.objects.filter(pk__in=[pk for pk, _ in dirty], marked_at__lte=now).delete()
         SummaryState.objects.update_or_create(pk=1, defaults={"covered_through": max(through, since - dt.timedelta(days=1)),
                                                               "refreshed_at": now})
     _update_planner_statistics(full=state is None or full)

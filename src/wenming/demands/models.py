@@ -437,3 +437,19 @@ class DemandFollow(models.Model):
         verbose_name = "关注"
         verbose_name_plural = "关注"
         constraints = [models.UniqueConstraint(fields=["demand", "user"], name="demand_follow_once")]
+
+
+class RecountDay(models.Model):
+    """A day of collection whose demands changed after the dashboard's summary counted it:
+    written beside every demand event (services.steps.record), read and cleared by the
+    summary's refresh, which counts that day again."""
+
+    district = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField("登记日期")
+    marked_at = models.DateTimeField("标记时间")
+
+    class Meta:
+        verbose_name = "待重算日期"
+        verbose_name_plural = "待重算日期"
+        constraints = [models.UniqueConstraint(fields=["district", "date"], name="dirtyday_once")]
+

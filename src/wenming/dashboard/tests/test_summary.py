@@ -185,8 +185,8 @@ def _rates_pair(w, node):
 def test_a_demand_changed_after_the_refresh_counts_at_once(known, django_capture_on_commit_callbacks):
     """An old demand replied to after the summary was built: its day is marked and counted live
     until the next refresh recounts it."""
-    from wenming.dashboard.models import DirtyDay
     from wenming.demands import services
+    from wenming.demands.models import RecountDay
     from wenming.demands.tests.conftest import Walk
 
     w = known
@@ -194,18 +194,18 @@ def test_a_demand_changed_after_the_refresh_counts_at_once(known, django_capture
     d = walk.to("handling")
     Demand.objects.filter(pk=d.pk).update(collected_at=timezone.now() - dt.timedelta(days=50))
     summary.refresh()
-    assert not DirtyDay.objects.exists()
+    assert not RecountDay.objects.exists()
     before, _ = _rates_pair(w, w.district)
     with django_capture_on_commit_callbacks(execute=True):
         services.demand_reply(demand_id=d.pk, actor=walk.handler(w.dept), reply="已处理")
         services.demand_callback(demand_id=d.pk, actor=w.station_admin, level="basic")
-    marked = DirtyDay.objects.get()
+    marked = RecountDay.objects.get()
     assert marked.date == (timezone.now() - dt.timedelta(days=50)).astimezone(summary.TZ).date()
     fast, plain = _rates_pair(w, w.district)
     assert fast == plain
     assert fast["counts"]["final_callbacks"] == before["counts"]["final_callbacks"] + 1
     summary.refresh()
-    assert not DirtyDay.objects.exists()
+    assert not RecountDay.objects.exists()
     assert _rates_pair(w, w.town_a)[0] == _rates_pair(w, w.town_a)[1]
     assert _rates_pair(w, w.district)[0] == plain
 

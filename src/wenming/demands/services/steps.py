@@ -1,6 +1,9 @@
 """The steps every write to a demand shares: the demand's flow on the workflow kit, the locked
 read in scope, the compare-and-set move, the assignment's own compare-and-set, and who may dispatch."""
 
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,12 +22,14 @@ from wenming.demands.models import (
     Demand,
     DemandConfig,
     DemandEvent,
+    RecountDay,
 )
 from wenming.demands.selectors import (
     demand_get_for,
 )
 
 TEXT_MAX = 2000
+TZ = ZoneInfo("Asia/Shanghai")  # the dashboard's days are China's
 S = DemandStatus
 A = AssignmentStatus
 
@@ -37,10 +42,31 @@ number = workflow.number
 
 
 def record(demand, *, actor, kind, from_status, to_status, at, note="", assignment=None, data=None):
-    return DemandEvent.objects.create(demand=demand, district_id=demand.district_id, assignment=assignment,
-                                      actor=workflow.actor_or_none(actor), at=at, kind=kind,
-                                      from_status=from_status, to_status=to_status,
-                                      note=workflow.note_for(DemandEvent, note), data=data or {})
+    """The demand's one event writer: the event row, and its day of collection marked for the
+    dashboard's summary to count again."""
+    event = DemandEvent.objects.create(demand=demand, district_id=demand.district_id, assignment=assignment,
+                                       actor=workflow.actor_or_none(actor), at=at, kind=kind,
+                                       from_status=from_status, to_status=to_status,
+                                       note=workflow.note_for(DemandEvent, note), data=data or {})
+    mark_recount(demand)
+    return event
+
+
+def mark_recount(demand) -> None:
+    """The demand's day of collection needs counting again, unless the summary has not reached
+    it yet (today's demands). Written after commit, in its own statement, so it holds no lock in
+    the demand's transaction."""
+    day = timezone.localdate(demand.collected_at, TZ)
+    if day >= timezone.localdate(timezone.now(), TZ):
+        return
+    district_id = demand.district_id
+
+    def mark():
+        RecountDay.objects.bulk_create([RecountDay(district_id=district_id, date=day, marked_at=timezone.now())],
+                                       update_conflicts=True, unique_fields=["district", "date"],
+                                       update_fields=["marked_at"])
+
+    transaction.on_commit(mark)
 
 
 FLOW = workflow.Flow(model=Demand, transitions=TRANSITIONS, labels=ACTION_LABEL, record=record, noun="诉求")
