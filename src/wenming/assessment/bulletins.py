@@ -14,10 +14,11 @@ from docx.shared import Pt, RGBColor
 
 from wenming.assessment.choices import CARD_IN_FORCE, TaskStatus
 from wenming.assessment.evaluation import rank_units
+from wenming.assessment.events import event_write
 from wenming.assessment.models import Bulletin, Card, MaterialTask, Measure, Problem, Unit
 from wenming.assessment.periods import month_bounds, parse_period, previous_period
 from wenming.assessment.selectors import district_id_of
-from wenming.assessment.services import _require_office_admin, event_write
+from wenming.assessment.services.common import _require_office_admin
 from wenming.core.errors import TransitionRefused
 from wenming.regions.models import Node
 

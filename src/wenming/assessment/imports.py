@@ -9,9 +9,11 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from wenming.assessment.choices import FREQUENCY_BY_LABEL, Frequency
+from wenming.assessment.events import event_write
 from wenming.assessment.models import Indicator, IndicatorSystem, MaterialTask, Responsibility, Unit
 from wenming.assessment.selectors import district_id_of
-from wenming.assessment.services import _require_office_admin, event_write, parse_months
+from wenming.assessment.services.common import _require_office_admin
+from wenming.assessment.services.matrix import parse_months
 from wenming.core import tables
 from wenming.core.errors import InvalidInput, PayloadTooLarge, TransitionRefused
 

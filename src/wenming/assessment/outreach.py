@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from wenming.assessment import permissions, selectors
 from wenming.assessment.choices import AdCondition, AdKind, NomineeCategory, NomineeStatus
+from wenming.assessment.events import event_write
 from wenming.assessment.models import Campaign, Nominee, PublicAd, Vote
 from wenming.assessment.selectors import ad_get_for, district_id_of, is_office, unit_get_for
-from wenming.assessment.services import _require_office_admin, _text, event_write
+from wenming.assessment.services.common import _require_office_admin, _text
 from wenming.core.crypto import digest
 from wenming.core.errors import (
     ActionForbidden,
