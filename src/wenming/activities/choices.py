@@ -18,6 +18,15 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"      # called off before it was held; nobody credited
 
 
+# action → (from statuses, to status): an activity is published, then either held and its
+# attendance confirmed (hours credited once) or called off
+TRANSITIONS = {
+    "cancel": ((ActivityStatus.PUBLISHED,), ActivityStatus.CANCELLED),
+    "confirm": ((ActivityStatus.PUBLISHED,), ActivityStatus.CONFIRMED),
+}
+ACTION_LABEL = {"cancel": "取消", "confirm": "确认考勤"}
+
+
 class SignupStatus(models.TextChoices):
     SIGNED = "signed", "已报名"
     CANCELLED = "cancelled", "已取消"

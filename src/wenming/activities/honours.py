@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from wenming.activities.models import Honour
+from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.selectors import district_id_of, in_scope, scope_q
@@ -121,19 +122,16 @@ def _reviewable(actor, honour_id) -> Honour:
     return honour
 
 
+HONOUR_REVIEW = workflow.Flow(
+    model=Honour, versioned=False, noun="推荐", labels={"approve": "通过", "reject": "驳回"},
+    transitions=workflow.review_transitions(Honour.Status.NOMINATED, Honour.Status.APPROVED, Honour.Status.REJECTED),
+    refusal=workflow.already_reviewed("推荐"))
+
+
 @transaction.atomic
 def honour_review(*, actor, honour_id, approve: bool, note: str = "") -> Honour:
-    honour = _reviewable(actor, honour_id)
-    note = (note or "").strip()[:200]
-    if not approve and not note:
-        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
-    won = Honour.objects.filter(pk=honour.pk, status=Honour.Status.NOMINATED).update(
-        status=Honour.Status.APPROVED if approve else Honour.Status.REJECTED, reviewed_by=actor,
-        reviewed_at=timezone.now(), review_note=note)
-    if not won:
-        raise TransitionRefused("该推荐已审核", code="already_reviewed")
-    honour.refresh_from_db()
-    return honour
+    honour = HONOUR_REVIEW.lock(lambda: _reviewable(actor, honour_id))
+    return workflow.review(HONOUR_REVIEW, honour, actor=actor, approve=approve, note=note)
 
 
 @transaction.atomic

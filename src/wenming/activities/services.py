@@ -19,8 +19,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from wenming.activities import selectors
-from wenming.activities.choices import ActivityKind, ActivityStatus, SignupStatus
+from wenming.activities.choices import (
+    ACTION_LABEL,
+    TRANSITIONS,
+    ActivityKind,
+    ActivityStatus,
+    SignupStatus,
+)
 from wenming.activities.models import Activity, Signup, Speaker
+from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.inputs import record_id
 from wenming.regions.choices import DISPATCHER_ROLES
@@ -116,13 +123,28 @@ def activity_publish(*, actor, data: PublishInput) -> Activity:
         errors["checkin_radius_m"] = ["设置签到距离须填写活动地点坐标"]
     if errors:
         raise InvalidInput("活动信息有误", errors=errors)
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         title=title, kind=data.kind, speaker=speaker, description=data.description or "", station=station,
         district_id=station.node.own_district_id, place=place, latitude=data.latitude,
         longitude=data.longitude, checkin_radius_m=data.checkin_radius_m, starts_at=data.starts_at,
         ends_at=data.ends_at, signup_opens_at=data.signup_opens_at, signup_closes_at=data.signup_closes_at,
         capacity=int(data.capacity), skills_wanted=data.skills_wanted or "", organizer=actor, org=org,
         qr_secret=secrets.token_hex(16))
+    FLOW.record(activity, actor=actor, kind="publish", from_status="", to_status=activity.status,
+                at=activity.created_at)
+    return activity
+
+
+def _refusal(activity, action):
+    if action == "confirm" and activity.status == ActivityStatus.CONFIRMED:
+        return TransitionRefused("考勤已确认，时长已计入，不能重复确认", code="already_confirmed")
+    if action == "confirm":
+        return TransitionRefused(f"活动{activity.get_status_display()}，不能确认考勤", code="already_confirmed")
+    return TransitionRefused("活动当前状态不能取消", code="not_cancellable")
+
+
+FLOW = workflow.Flow(model=Activity, transitions=TRANSITIONS, labels=ACTION_LABEL, noun="活动", versioned=False,
+                     refusal=_refusal)
 
 
 def _managed(actor, activity_id) -> Activity:
@@ -134,15 +156,12 @@ def _managed(actor, activity_id) -> Activity:
 
 @transaction.atomic
 def activity_cancel(*, actor, activity_id, reason: str) -> Activity:
-    activity = _managed(actor, activity_id)
-    if not (reason or "").strip():
+    activity = FLOW.lock(lambda: _managed(actor, activity_id))
+    if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("请填写取消原因", errors={"reason": ["请填写取消原因"]})
-    won = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
-        status=ActivityStatus.CANCELLED, cancelled_at=timezone.now())
-    if not won:
-        raise TransitionRefused("活动当前状态不能取消", code="not_cancellable")
-    activity.refresh_from_db()
-    return activity
+    reason = workflow.text(reason, "reason", max_length=200)
+    now = timezone.now()
+    return FLOW.move(activity, action="cancel", actor=actor, note=reason, fields={"cancelled_at": now}, now=now)
 
 
 def _approved_volunteer(actor) -> Volunteer:
@@ -218,7 +237,7 @@ def qr_token(activity: Activity, phase: str) -> str:
     return f"{activity.pk}.{phase}.{_mac(activity, phase)}"
 
 
-def _parse_token(token: str) -> tuple[int, str, str]:
+def parse_token(token: str) -> tuple[int, str, str]:
     parts = (token or "").strip().split(".")
     if len(parts) != 3 or parts[1] not in PHASES or record_id(parts[0]) is None or len(token) > 64:
         raise InvalidInput("签到码无效", code="bad_token", errors={"token": ["签到码无效"]})
@@ -229,7 +248,7 @@ def _parse_token(token: str) -> tuple[int, str, str]:
 def activity_scan(*, actor, token: str, latitude=None, longitude=None) -> Signup:
     """Check in or out with the venue QR code: within the time window, once per person, and
     within the distance limit when the activity sets one."""
-    activity_id, phase, mac = _parse_token(token)
+    activity_id, phase, mac = parse_token(token)
     activity = Activity.objects.filter(pk=activity_id).select_related("station").first()
     if activity is None or not hmac.compare_digest(mac, _mac(activity, phase)):
         raise InvalidInput("签到码无效", code="bad_token", errors={"token": ["签到码无效"]})
@@ -280,7 +299,8 @@ def activity_confirm(*, actor, activity_id, lines: list | None = None) -> Activi
     `lines` ([{"signup": id, "attended": bool, "hours": number|None}]) overrides the default,
     which is: attended when both scans exist, hours computed from them.
     """
-    activity = _managed(actor, activity_id)
+    activity = FLOW.lock(lambda: _managed(actor, activity_id))
+    FLOW.check(activity, "confirm")
     if timezone.now() < activity.starts_at:
         raise TransitionRefused("活动开始后才能确认考勤", code="not_started")
     signups = {s.pk: s for s in selectors.signups_of(activity).select_related("activity")}
@@ -327,10 +347,10 @@ def activity_confirm(*, actor, activity_id, lines: list | None = None) -> Activi
     if errs:
         raise InvalidInput("考勤填写有误", errors={"lines": errs})
     now = timezone.now()
-    won = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
-        status=ActivityStatus.CONFIRMED, confirmed_at=now, confirmed_by=actor)
-    if not won:
-        raise TransitionRefused("考勤已确认，时长已计入，不能重复确认", code="already_confirmed")
+    attended = sum(1 for _, came, _ in decided if came)
+    activity = FLOW.move(activity, action="confirm", actor=actor, note=f"出勤 {attended} 人",
+                         fields={"confirmed_at": now, "confirmed_by": actor},
+                         data={"attended": attended, "signed": len(decided)}, now=now)
     served_on = timezone.localdate(activity.starts_at)
     for signup, attended, hours in decided:
         Signup.objects.filter(pk=signup.pk).update(attended=attended, hours=hours)

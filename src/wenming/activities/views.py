@@ -143,7 +143,7 @@ def scan(request):
     token = request.GET.get("t") or request.POST.get("t", "")
     activity = None
     try:
-        activity_id, phase, _ = services._parse_token(token)
+        activity_id, phase, _ = services.parse_token(token)
         activity = Activity.objects.filter(pk=activity_id).first()
     except InvalidInput:
         phase = None

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 
 
@@ -66,3 +67,31 @@ class IdempotentRequest(models.Model):
         verbose_name = "幂等请求"
         verbose_name_plural = "幂等请求"
         constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_key_once_per_caller")]
+
+
+class AuditEvent(models.Model):
+    """One step of a workflow that keeps no event table of its own — activities, and the reviews
+    of volunteers, organisations, honours and nominees — in the workflow kit's one event shape:
+    who, when, what, the status before and after, a note and a data dict."""
+
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    actor = models.ForeignKey("regions.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间")
+    kind = models.CharField("操作", max_length=30)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+

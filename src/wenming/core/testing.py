@@ -1,7 +1,9 @@
 """Helpers for the apps' tests."""
 
 import io
+from contextlib import contextmanager
 
+from django.db import transaction
 from openpyxl import load_workbook
 
 from wenming.core.excel import XLSX
@@ -37,3 +39,12 @@ def signed_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+@contextmanager
+def rolled_back():
+    """Try one request and undo whatever it wrote, so many cases can share one record."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+

@@ -14,8 +14,11 @@ A write to a workflow record is one transaction of these steps, in this order:
 
 Every event has one shape: who (`actor`, None for the platform's own jobs), when (`at`),
 what (`kind`), the status before and after, a note cut to its column, and a data dict.
-Each app keeps its own event table (orders, demands, assessment); the app's `Flow` says how a
-step becomes a row there.
+Orders, demands and assessment keep their own event tables; the other workflows (activities,
+the reviews) write `core.AuditEvent` rows through `audit`. The app's `Flow` says which.
+
+A review (`review`) is the smallest workflow: a pending record approved or rejected once, by
+someone the app allows, with a reason required for a rejection.
 """
 
 from collections.abc import Callable
@@ -83,6 +86,27 @@ def actor_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+def audit(obj, *, actor, kind, from_status, to_status, at, note="", data=None):
+    """The event writer of the workflows without a table of their own (`core.AuditEvent`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wenming.core.models import AuditEvent
+
+    return AuditEvent.objects.create(subject_type=ContentType.objects.get_for_model(type(obj)), subject_id=obj.pk,
+                                     actor=actor_or_none(actor), at=at, kind=kind, from_status=from_status or "",
+                                     to_status=to_status or "", note=note_for(AuditEvent, note), data=data or {})
+
+
+def audit_trail(obj):
+    """The audited steps of one record, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wenming.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(subject_type=ContentType.objects.get_for_model(type(obj)),
+                                     subject_id=obj.pk).select_related("actor")
+
+
 # ---------------------------------------------------------------------------- the flow
 
 
@@ -98,8 +122,10 @@ class Flow:
     model: type[Model]
     transitions: Transitions
     labels: dict[str, str]  # action → the verb of "不能<verb>"
-    record: Callable[..., Model]
+    record: Callable[..., Model] = audit
     noun: str = "记录"  # "订单刚被他人处理"
+    versioned: bool = True  # the model has a `version` column, compared and moved with the status
+    refusal: Callable[[Model, str], TransitionRefused] | None = None  # the app's own words for "not now"
 
     def lock(self, read: Callable[[], Model]) -> Model:
         """`read()` is the app's scoped reader (404 outside the actor's scope)."""
@@ -109,6 +135,8 @@ class Flow:
         return read()
 
     def refuse(self, obj, action: str) -> TransitionRefused:
+        if self.refusal is not None:
+            return self.refusal(obj, action)
         return TransitionRefused(f"{self.noun}当前状态为「{obj.get_status_display()}」，不能{self.labels[action]}",
                                  code=f"cannot_{action}")
 
@@ -124,9 +152,13 @@ class Flow:
         changes nothing and is told 409, on SQLite and PostgreSQL alike. Returns the target."""
         self.check(obj, action)
         target = target or self.target(obj, action)
-        values = {**(fields or {}), "status": target, "version": F("version") + 1}
+        values = {**(fields or {}), "status": target}
+        expected = {"pk": obj.pk, "status": obj.status}
+        if self.versioned:
+            values["version"] = F("version") + 1
+            expected["version"] = obj.version
         manager = self.model._default_manager
-        if not manager.filter(pk=obj.pk, status=obj.status, version=obj.version).update(**values):
+        if not manager.filter(**expected).update(**values):
             current = manager.get(pk=obj.pk)
             if current.status not in self.transitions[action][0]:
                 raise self.refuse(current, action)
@@ -150,8 +182,46 @@ class Flow:
         """A step that leaves the status as it is: the version moves (a stale form of the
         record now loses its compare-and-set) and the step is audited like any other."""
         now = now or timezone.now()
-        self.model._default_manager.filter(pk=obj.pk).update(**(fields or {}), version=F("version") + 1)
+        values = {**(fields or {}), **({"version": F("version") + 1} if self.versioned else {})}
+        if values:
+            self.model._default_manager.filter(pk=obj.pk).update(**values)
         self.record(obj, actor=actor, kind=kind, from_status=obj.status, to_status=obj.status, at=now,
                     note=note, data=data or {}, **extra)
         obj.refresh_from_db()
         return obj
+
+
+# ---------------------------------------------------------------------------- reviews
+
+REVIEW_NOTE_MAX = 200
+
+
+def review_transitions(pending: str, approved: str, rejected: str) -> Transitions:
+    return {"approve": ((pending,), approved), "reject": ((pending,), rejected)}
+
+
+def already_reviewed(noun: str) -> Callable[[Model, str], TransitionRefused]:
+    """A review is decided once: the second decision is told so, whichever it would have been."""
+    return lambda obj, action: TransitionRefused(f"该{noun}已审核", code="already_reviewed")
+
+
+def review_note(note, *, approve: bool) -> str:
+    """The reviewer's note: a reason is required to reject; at most REVIEW_NOTE_MAX characters."""
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput("输入有误", errors={"note": ["应为文本"]})
+    note = (note or "").strip()
+    if len(note) > REVIEW_NOTE_MAX:
+        raise InvalidInput(f"审核意见不超过{REVIEW_NOTE_MAX}字", errors={"note": [f"不超过{REVIEW_NOTE_MAX}字"]})
+    if not approve and not note:
+        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
+    return note
+
+
+def review(flow: Flow, obj, *, actor, approve: bool, note="", now=None, fields: dict | None = None):
+    """Approve or reject `obj` (already read in the actor's scope and checked for the role):
+    compare-and-set from pending, the reviewer, time and note written on the record, audited."""
+    note = review_note(note, approve=approve)
+    now = now or timezone.now()
+    values = {"reviewed_by": actor, "reviewed_at": now, "review_note": note, **(fields or {})}
+    return flow.move(obj, action="approve" if approve else "reject", actor=actor, note=note, fields=values, now=now)
+

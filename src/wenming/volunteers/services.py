@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenming.core import workflow
 from wenming.core.crypto import digest
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.validators import validate_id_number, validate_phone
@@ -259,28 +260,27 @@ def can_review(actor, volunteer: Volunteer) -> bool:
     return permissions.reviews_volunteers(actor)
 
 
+VOLUNTEER_REVIEW = workflow.Flow(
+    model=Volunteer, versioned=False, noun="志愿者", labels={"approve": "通过", "reject": "驳回"},
+    transitions=workflow.review_transitions(Volunteer.Status.PENDING, Volunteer.Status.APPROVED,
+                                            Volunteer.Status.REJECTED),
+    refusal=workflow.already_reviewed("志愿者"))
+
+
+def _volunteer_for_review(actor, volunteer_id) -> Volunteer:
+    volunteer = Volunteer.objects.select_related("node").filter(pk=workflow.number(volunteer_id, "volunteer")).first()
+    if volunteer is None or not in_scope(actor, volunteer.node):
+        raise NotFound()
+    return volunteer
+
+
 @transaction.atomic
 def volunteer_review(*, volunteer_id, actor, approve: bool, note: str = "") -> Volunteer:
     """The home station (or anyone above it) approves or rejects a pending registration."""
-    try:
-        volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
-    except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise NotFound() from None
-    if not in_scope(actor, volunteer.node):
-        raise NotFound()
+    volunteer = VOLUNTEER_REVIEW.lock(lambda: _volunteer_for_review(actor, volunteer_id))
     if not can_review(actor, volunteer):
         raise ActionForbidden("只有实践站、所、中心管理员可以审核志愿者", code="not_reviewer")
-    note = (note or "").strip()
-    if len(note) > 200:
-        raise InvalidInput("审核意见不超过200字", errors={"note": ["不超过200字"]})
-    if not approve and not note:
-        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
-    target = Volunteer.Status.APPROVED if approve else Volunteer.Status.REJECTED
-    won = Volunteer.objects.filter(pk=volunteer.pk, status=Volunteer.Status.PENDING).update(
-        status=target, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note)
-    if not won:
-        raise TransitionRefused("该志愿者已审核", code="already_reviewed")
-    volunteer.refresh_from_db()
+    volunteer = workflow.review(VOLUNTEER_REVIEW, volunteer, actor=actor, approve=approve, note=note)
     from wenming.volunteers import notices
 
     notices.volunteer_reviewed(volunteer)
@@ -417,26 +417,27 @@ def can_review_org(actor, org: VolunteerOrg) -> bool:
     return permissions.reviews_orgs(actor)
 
 
+ORG_REVIEW = workflow.Flow(
+    model=VolunteerOrg, versioned=False, noun="组织", labels={"approve": "通过", "reject": "驳回"},
+    transitions=workflow.review_transitions(VolunteerOrg.Status.PENDING, VolunteerOrg.Status.APPROVED,
+                                            VolunteerOrg.Status.REJECTED),
+    refusal=workflow.already_reviewed("组织"))
+
+
+def _org_for_review(actor, org_id) -> VolunteerOrg:
+    org = VolunteerOrg.objects.select_related("node").filter(pk=workflow.number(org_id, "org")).first()
+    if org is None or not in_scope(actor, org.node):
+        raise NotFound()
+    return org
+
+
 @transaction.atomic
 def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
     """The institute (town organisations) or the centre (any) approves or rejects an application."""
-    try:
-        org = VolunteerOrg.objects.select_related("node").get(pk=int(org_id))
-    except (VolunteerOrg.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise NotFound() from None
-    if not in_scope(actor, org.node):
-        raise NotFound()
+    org = ORG_REVIEW.lock(lambda: _org_for_review(actor, org_id))
     if not can_review_org(actor, org):
         raise ActionForbidden("只有实践所、中心管理员可以审核组织", code="not_reviewer")
-    note = (note or "").strip()[:200]
-    if not approve and not note:
-        raise InvalidInput("不通过时请填写原因", errors={"note": ["不通过时请填写原因"]})
-    won = VolunteerOrg.objects.filter(pk=org.pk, status=VolunteerOrg.Status.PENDING).update(
-        status=VolunteerOrg.Status.APPROVED if approve else VolunteerOrg.Status.REJECTED, reviewed_by=actor,
-        reviewed_at=timezone.now(), review_note=note)
-    if not won:
-        raise TransitionRefused("该组织已审核", code="already_reviewed")
-    org.refresh_from_db()
+    org = workflow.review(ORG_REVIEW, org, actor=actor, approve=approve, note=note)
     from wenming.volunteers import notices
 
     notices.org_reviewed(org)

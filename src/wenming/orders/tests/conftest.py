@@ -1,10 +1,9 @@
 """Helpers that walk an order through the HTTP API as the people who would do each step."""
 
-from contextlib import contextmanager
 
 import pytest
-from django.db import transaction
 
+from wenming.core.testing import rolled_back  # noqa: F401  (the orders tests import it from here)
 from wenming.orders.models import Order, OrderEvent
 
 API = "/api/v1"
@@ -92,14 +91,6 @@ def snapshot(order_id) -> tuple:
     order = Order.objects.get(pk=order_id)
     return (order.status, order.version, order.team_id, order.dispatch_mode, order.score, order.reason,
             OrderEvent.objects.filter(order_id=order_id).count())
-
-
-@contextmanager
-def rolled_back():
-    """Try one request and undo whatever it wrote, so many cases can share one order."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
