@@ -20,6 +20,7 @@ from wenming.assessment.events import event_write
 from wenming.assessment.models import Campaign, Nominee, PublicAd, Vote
 from wenming.assessment.selectors import ad_get_for, district_id_of, is_office, unit_get_for
 from wenming.assessment.services.common import _require_office_admin, _text
+from wenming.core import workflow
 from wenming.core.crypto import digest
 from wenming.core.errors import (
     ActionForbidden,
@@ -112,22 +113,26 @@ def nominee_nominate(*, actor, campaign_id, name: str, category: str, story: str
                                   photo=clean_photo(photo, field="photo") if photo else "")
 
 
+def _nominee_event(nominee, *, actor, kind, from_status, to_status, at, note="", data=None):
+    return event_write(district_id=nominee.campaign.district_id, target="nominee", target_id=nominee.pk, actor=actor,
+                       action=kind, at=at, from_status=from_status, to_status=to_status, note=note, data=data)
+
+
+NOMINEE_REVIEW = workflow.Flow(
+    model=Nominee, versioned=False, noun="候选人", labels={"approve": "通过", "reject": "退回"}, record=_nominee_event,
+    transitions=workflow.review_transitions(NomineeStatus.PENDING, NomineeStatus.APPROVED, NomineeStatus.REJECTED),
+    refusal=workflow.already_reviewed("候选人"))
+
+
 @transaction.atomic
 def nominee_review(*, actor, nominee_id, approve: bool) -> Nominee:
+    """The office approves a nominee (then public and open to votes) or turns it down."""
     _require_office_admin(actor)
-    # the office reviews its own district's nominees; another district's are not found
-    nominee = Nominee.objects.filter(pk=record_id(nominee_id) or 0,
-                                     campaign__in=selectors.campaign_list_for(user=actor)).first()
-    if nominee is None or not is_office(actor):
+    if not is_office(actor):
         raise NotFound()
-    target = NomineeStatus.APPROVED if approve else NomineeStatus.REJECTED
-    won = Nominee.objects.filter(pk=nominee.pk, status=NomineeStatus.PENDING).update(status=target)
-    if not won:
-        raise TransitionRefused("该候选人已审核", code="already_reviewed")
-    event_write(district_id=nominee.campaign.district_id, target="nominee", target_id=nominee.pk, actor=actor,
-                action="approve" if approve else "return", from_status=NomineeStatus.PENDING, to_status=target)
-    nominee.refresh_from_db()
-    return nominee
+    nominee = NOMINEE_REVIEW.lock(lambda: selectors.nominee_get_for(user=actor, nominee_id=nominee_id))
+    return NOMINEE_REVIEW.move(nominee, action="approve" if approve else "reject",
+                               kind="approve" if approve else "return", actor=actor)
 
 
 def voter_key(*, user=None, phone: str = "", cookie: str = "") -> str:

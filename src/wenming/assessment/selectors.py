@@ -28,6 +28,7 @@ from wenming.assessment.models import (
     Unit,
 )
 from wenming.core.errors import NotFound
+from wenming.core.inputs import record_id
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.selectors import scope_path, scope_q
 
@@ -293,6 +294,15 @@ def campaign_list_for(*, user) -> QuerySet[Campaign]:
     if getattr(user, "node_id", None) is None:
         return Campaign.objects.none()
     return Campaign.objects.filter(district_id=user.node.own_district_id)
+
+
+def nominee_get_for(*, user, nominee_id) -> Nominee:
+    """A nominee of a campaign `user` may see (their district's); any other id is not found."""
+    nominee = (Nominee.objects.select_related("campaign")
+               .filter(pk=record_id(nominee_id) or 0, campaign__in=campaign_list_for(user=user)).first())
+    if nominee is None:
+        raise NotFound()
+    return nominee
 
 
 def nominee_pending_for(*, user) -> QuerySet[Nominee]:

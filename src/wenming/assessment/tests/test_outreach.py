@@ -138,3 +138,28 @@ def test_many_voters_behind_one_address_at_once_stay_within_its_daily_limit(aw, 
     assert not others, others
     assert Vote.objects.filter(nominee=nominee).count() == 20 and len(refused) == 40
     assert Nominee.objects.get(pk=nominee.pk).votes == 20
+
+
+def test_nominee_get_for_reads_only_the_callers_district(aw, nominee):
+    from wenming.assessment.selectors import nominee_get_for
+
+    assert nominee_get_for(user=aw.office_admin, nominee_id=nominee.pk) == nominee
+    assert nominee_get_for(user=aw.office_admin, nominee_id=str(nominee.pk)) == nominee
+    for raw in (nominee.pk + 10**6, "²", None, -1):
+        with pytest.raises(NotFound):
+            nominee_get_for(user=aw.office_admin, nominee_id=raw)
+    with pytest.raises(NotFound):
+        nominee_get_for(user=_other_district_office(), nominee_id=nominee.pk)
+
+
+def test_a_nominee_review_is_decided_once_and_audited(aw, nominee):
+    from wenming.assessment.models import Event
+
+    outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=False)
+    with pytest.raises(TransitionRefused) as refused:
+        outreach.nominee_review(actor=aw.office_admin, nominee_id=nominee.pk, approve=True)
+    assert refused.value.code == "already_reviewed"
+    assert Nominee.objects.get(pk=nominee.pk).status == "rejected"
+    events = list(Event.objects.filter(target="nominee", target_id=nominee.pk).values_list(
+        "action", "from_status", "to_status", "actor_id"))
+    assert events == [("return", "pending", "rejected", aw.office_admin.pk)]
