@@ -143,8 +143,8 @@ def contribution_add(*, actor, task_id, text: str = "", photos=(), documents=(),
     units = list(cooperating_units_on(user=actor, task=task))
     if unit_id not in (None, ""):
         units = [u for u in units if str(u.pk) == str(unit_id)]
-    if not units:  # the lead unit, the office, anyone not cooperating on this indicator
-        raise NotFound()
+    if not units:  # the lead unit, the office: they read the task, but the material is the cooperators'
+        raise ActionForbidden("只有配合单位可以提交配合材料", code="not_cooperating")
     unit = units[0]
     _refuse_unless_open(task, "提交配合材料")
     text = _text(text, "text", max_length=CONTRIBUTION_MAX)

@@ -95,9 +95,10 @@ def test_contribution_with_files_is_audited_and_tells_the_lead_once(mw):
 
 
 def test_contribution_refusals_write_nothing(mw):
-    for who in (mw.dept_handler, mw.office_admin):  # the lead unit, the office: not cooperating
-        with pytest.raises(NotFound):
+    for who in (mw.dept_handler, mw.office_admin):  # the lead unit, the office: they read it, not cooperating
+        with pytest.raises(ActionForbidden) as refused:
             services.contribution_add(actor=who, task_id=mw.t1.pk, text="x")
+        assert refused.value.code == "not_cooperating"
     with pytest.raises(NotFound):  # out of scope entirely
         services.contribution_add(actor=mw.town_b_admin, task_id=mw.t1.pk, text="x")
     with pytest.raises(InvalidInput) as exc:
@@ -166,8 +167,11 @@ def test_pages_coop_tab_contribute_and_what_lead_and_reviewer_see(mw):
         page = signed_in(viewer).get(f"/assessment/tasks/{mw.t1.pk}/").content.decode()
         assert "已组织社区宣讲" in page and "江北街道" in page and "<img" in page
         assert "提交配合材料" not in page
-    # not cooperating: contribute is a 404, and an outsider cannot see the task at all
-    assert signed_in(mw.dept_handler).post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}).status_code == 404
+    # the lead reads the task but does not cooperate on it: refused with the reason (nothing written,
+    # see the count below); an outsider cannot see the task at all
+    lead = signed_in(mw.dept_handler)
+    r = lead.post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}, follow=True)
+    assert r.status_code == 200 and "只有配合单位可以提交配合材料" in r.content.decode()
     outsider = signed_in(mw.town_b_admin)
     assert outsider.get(f"/assessment/tasks/{mw.t1.pk}/").status_code == 404
     assert outsider.post(f"/assessment/tasks/{mw.t1.pk}/contribute/", {"text": "x"}).status_code == 404

@@ -73,7 +73,10 @@ def test_unit_files_on_the_page_and_office_returns_it(aw):
     # 曾口镇 cooperates on Ⅲ-3: it reads the task but cannot file it
     coop = signed_in(aw.town_b_admin)
     assert coop.get(f"/assessment/tasks/{task.pk}/").status_code == 200
-    assert coop.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}).status_code == 404
+    r = coop.post(f"/assessment/tasks/{task.pk}/submit/", {"text": "x"}, follow=True)
+    assert r.status_code == 200 and "配合单位只能查看本任务并提交配合材料" in r.content.decode()
+    task.refresh_from_db()
+    assert task.status == "returned"  # refused: nothing moved
     assert signed_in(aw.dept_handler).get(f"/assessment/units/{aw.unit_a.pk}/").status_code == 404
     assert signed_in(aw.dept_handler).get("/assessment/indicators/").status_code == 404
 

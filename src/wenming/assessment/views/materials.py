@@ -1,5 +1,6 @@
 """Monthly materials pages: the office's overview, the task lists, a task and its actions, contributions."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -118,14 +119,15 @@ def task_act(request, pk, action):
     selectors.task_view_for(user=request.user, task_id=pk)  # out of scope: 404, not a message
     post = request.POST
     if action == "contribute":
-        task = selectors.task_view_for(user=request.user, task_id=pk)
-        if not selectors.cooperating_units_on(user=request.user, task=task).exists():
-            raise NotFound()
         run_service(request, services.contribution_add, actor=request.user, task_id=pk, text=post.get("text", ""),
                     photos=request.FILES.getlist("photos"), documents=request.FILES.getlist("documents"),
                     success="配合材料已提交，牵头单位将收到通知")
         return redirect(reverse("assessment:task", args=[pk]) + "#contributions")
-    selectors.task_get_for(user=request.user, task_id=pk)  # a cooperating unit only reads the task
+    try:
+        selectors.task_get_for(user=request.user, task_id=pk)
+    except NotFound:  # a cooperating unit reads the task and adds its material, nothing more
+        messages.error(request, "配合单位只能查看本任务并提交配合材料，不能申报或审核")
+        return redirect("assessment:task", pk=pk)
     if action == "submit":
         run_service(request, services.task_submit, actor=request.user, task_id=pk, text=post.get("text", ""),
                     photos=request.FILES.getlist("photos"), documents=request.FILES.getlist("documents"),
