@@ -45,7 +45,7 @@ def candidates(*, user, year: int, category: str, limit: int = 30) -> list[dict]
                 .filter(h__gte=HONOUR_MIN_HOURS).order_by("-h", "-a", "id")[:limit])
         return [{"id": v.pk, "name": v.name, "hours": v.h, "activities": v.a, "orders": v.o} for v in rows]
     if category == Honour.Category.ORG:
-        rows = (VolunteerOrg.objects.filter(scope_q(user, "node__path"), status="approved")
+        rows = (VolunteerOrg.objects.filter(scope_q(user, "node__path"), status=VolunteerOrg.Status.APPROVED)
                 .annotate(h=Sum("volunteers__records__hours", filter=Q(volunteers__records__served_on__year=year)),
                           a=Count("volunteers__records__source_id", distinct=True,
                                   filter=Q(volunteers__records__served_on__year=year,

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from wenming.assessment.choices import CARD_IN_FORCE, CardColor, ProblemStatus, TaskStatus, UnitKind
 from wenming.assessment.models import Card, EvaluationWeights, MaterialTask, Problem, Unit
 from wenming.assessment.periods import month_bounds, previous_quarter, quarter_periods
+from wenming.orders.choices import DONE_STATUSES
 
 COMPONENTS = ("materials", "inspections", "rectification", "cards", "demands", "orders")
 COMPONENT_LABEL = {"materials": "网报资料", "inspections": "督查问题", "rectification": "整改完成", "cards": "红黄牌",
@@ -67,7 +68,7 @@ def order_rates(*, node_path: str, start, end) -> dict:
 
     qs = Order.objects.filter(path__startswith=node_path, submitted_at__gte=start, submitted_at__lt=end).exclude(
         status__in=[OrderStatus.CANCELLED, OrderStatus.REJECTED])
-    agg = qs.aggregate(total=Count("id"), done=Count("id", filter=Q(status__in=[OrderStatus.COMPLETED, OrderStatus.RATED])))
+    agg = qs.aggregate(total=Count("id"), done=Count("id", filter=Q(status__in=DONE_STATUSES)))
     if not agg["total"]:
         return {"completion_rate": None, "orders": 0}
     return {"completion_rate": round(agg["done"] / agg["total"], 4), "orders": agg["total"]}

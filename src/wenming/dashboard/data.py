@@ -12,6 +12,7 @@ from wenming.core.errors import InvalidInput
 from wenming.dashboard import summary
 from wenming.dashboard.figures import headline
 from wenming.dashboard.summary import METRICS, TZ
+from wenming.demands.choices import OWING_ASSIGNMENT
 
 TREND_METRICS = ["orders_placed", "orders_solved", "demands_collected", "demands_resolved", "service_hours"]
 OPEN_ORDER = ["submitted", "dispatched", "accepted"]
@@ -234,7 +235,7 @@ def department_waiting(dept, limit=10) -> list[dict]:
     from wenming.demands.models import Assignment
 
     now = timezone.now()
-    open_ = (Assignment.objects.filter(department=dept, status__in=["pending", "signed", "return_requested"])
+    open_ = (Assignment.objects.filter(department=dept, status__in=OWING_ASSIGNMENT)
              .select_related("demand", "demand__category", "demand__node").order_by("assigned_at", "pk")[:limit])
     return [{"id": a.demand_id, "number": a.demand.number, "title": a.demand.category.name,
              "place": a.demand.node.name, "status": a.get_status_display(), "lead": a.is_lead,

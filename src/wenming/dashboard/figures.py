@@ -66,12 +66,12 @@ def volunteers(node, start, end, ctx=None) -> int:
     # a district by its id, a place by its subtree's node ids: both walk the count indexes
     place = ({"district_id": node.pk} if node.kind == NodeKind.DISTRICT
              else {"node__in": Node.objects.filter(path__startswith=node.path).values("pk")})
-    return Volunteer.objects.filter(**place, status="approved", created_at__lt=_midnight(end)).count()
+    return Volunteer.objects.filter(**place, status=Volunteer.Status.APPROVED, created_at__lt=_midnight(end)).count()
 
 
 def organizations(node, start, end, ctx=None) -> int:
     from wenming.volunteers.models import VolunteerOrg
-    return VolunteerOrg.objects.filter(node__path__startswith=node.path, status="approved",
+    return VolunteerOrg.objects.filter(node__path__startswith=node.path, status=VolunteerOrg.Status.APPROVED,
                                        created_at__lt=_midnight(end)).count()
 
 

@@ -32,7 +32,9 @@ class AssignmentStatus(models.TextChoices):
 
 
 # assignments no longer in play: a department may be sent the same demand again
-FINISHED_ASSIGNMENT = ("returned", "done", "withdrawn")
+FINISHED_ASSIGNMENT = (AssignmentStatus.RETURNED, AssignmentStatus.DONE, AssignmentStatus.WITHDRAWN)
+# assignments that still owe the department a step (signing, handling, or a return being decided)
+OWING_ASSIGNMENT = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED)
 
 
 class RequestStatus(models.TextChoices):

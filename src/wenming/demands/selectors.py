@@ -179,13 +179,13 @@ def demand_ledger_for(*, user, start: dt.date, end: dt.date, status: str | None 
 
 def pending_returns_for(*, user) -> QuerySet[ReturnRequest]:
     ids = demand_list_for(user=user).values("pk")
-    return ReturnRequest.objects.filter(status="pending", assignment__demand_id__in=ids).select_related(
+    return ReturnRequest.objects.filter(status=RequestStatus.PENDING, assignment__demand_id__in=ids).select_related(
         "assignment__department", "assignment__demand")
 
 
 def pending_extensions_for(*, user) -> QuerySet[ExtensionRequest]:
     ids = demand_list_for(user=user).values("pk")
-    return ExtensionRequest.objects.filter(status="pending", assignment__demand_id__in=ids).select_related(
+    return ExtensionRequest.objects.filter(status=RequestStatus.PENDING, assignment__demand_id__in=ids).select_related(
         "assignment__department", "assignment__demand")
 
 

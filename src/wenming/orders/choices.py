@@ -53,6 +53,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.DISPATCHED, S.ACCEPTED})
+# a done order (已解决): served and reported, rated or not — what every count of orders solved uses
+DONE_STATUSES = (S.COMPLETED, S.RATED)
 # the timestamp column each state stamps when entered
 STATUS_TIMESTAMP = {
     S.SUBMITTED: "submitted_at", S.DISPATCHED: "dispatched_at", S.ACCEPTED: "accepted_at",

@@ -12,7 +12,7 @@ from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import run_service
 from wenming.core.workdays import uncovered_years
 from wenming.orders import exports, permissions, selectors, services
-from wenming.orders.choices import DispatchMode, OfferStatus, OrderStatus
+from wenming.orders.choices import DONE_STATUSES, DispatchMode, OfferStatus, OrderStatus
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import PlaceIn
 from wenming.regions.models import Station
@@ -71,7 +71,7 @@ def tasks(request):
     groups = {
         "todo": qs.filter(status=OrderStatus.DISPATCHED),
         "serving": qs.filter(status=OrderStatus.ACCEPTED),
-        "done": qs.filter(status__in=[OrderStatus.COMPLETED, OrderStatus.RATED]),
+        "done": qs.filter(status__in=DONE_STATUSES),
     }
     orders = list(groups.get(tab, groups["todo"])[:100])
     taken = set(selectors.offers_taken_from(user=request.user, order_ids=[o.pk for o in orders]))

@@ -123,7 +123,7 @@ def org_list_for(*, user) -> QuerySet:
         return VolunteerOrg.objects.filter(own).select_related("node")
     district_id = user.node.own_district_id
     return VolunteerOrg.objects.filter((Q(node__district_id=district_id) | Q(node_id=district_id))
-                                       & Q(status="approved") | own).select_related("node")
+                                       & Q(status=VolunteerOrg.Status.APPROVED) | own).select_related("node")
 
 
 def org_get_for(*, user, org_id):

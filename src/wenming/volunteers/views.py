@@ -22,7 +22,15 @@ from wenming.volunteers.certificates import (
     certificate_revoke,
     certificate_verify,
 )
-from wenming.volunteers.models import TIME_SLOTS, WEEKDAYS, Certificate, ServiceCategory, Volunteer
+from wenming.volunteers.models import (
+    TIME_SLOTS,
+    WEEKDAYS,
+    Certificate,
+    JoinRequest,
+    ServiceCategory,
+    Volunteer,
+    VolunteerOrg,
+)
 from wenming.volunteers.selectors import STAR_THRESHOLDS, star_level
 
 
@@ -87,7 +95,7 @@ def me(request):
         "record_count": volunteer.records.count(), "records_shown": shown,
         "certificates": volunteer.certificates.all()[:20], "disclose_options": DISCLOSE_OPTIONS.items(),
         "teams": volunteer.teams.all(), "managed": managed,
-        "requests": join_requests_of(volunteer).filter(status="pending").count(),
+        "requests": join_requests_of(volunteer).filter(status=JoinRequest.Status.PENDING).count(),
         "to_decide": join_requests_to_decide(user=request.user).count(),
     })
 
@@ -323,7 +331,7 @@ def person(request, pk):
     return render(request, "volunteers/person.html", {
         "v": v, "phone": mask_phone(v.phone), "id_number": mask_id_number(v.id_number),
         "stars": star_level(v.total_hours), "records": records,
-        "orgs": selectors.org_list_for(user=request.user).filter(status="approved").order_by("name")[:500],
+        "orgs": selectors.org_list_for(user=request.user).filter(status=VolunteerOrg.Status.APPROVED).order_by("name")[:500],
         "memberships": v.memberships.select_related("org", "team").order_by("joined_at", "id"),
     })
 

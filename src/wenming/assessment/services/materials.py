@@ -26,7 +26,7 @@ from wenming.assessment.selectors import (
 )
 from wenming.assessment.services.common import MAX_FILES, _require_office_admin, _text
 from wenming.core.documents import clean_document
-from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.regions.models import Node
 

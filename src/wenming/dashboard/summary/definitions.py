@@ -13,7 +13,10 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from wenming.activities.choices import ActivityStatus
 from wenming.dashboard.models import SummaryState
+from wenming.demands.choices import DemandStatus
+from wenming.orders.choices import DONE_STATUSES
 
 TZ = ZoneInfo("Asia/Shanghai")
 # days re-counted on every run (widened to whole months): late changes such as an order
@@ -66,7 +69,7 @@ class OrdersPlaced(_Orders):
 
 class OrdersSolved(_Orders):
     def queryset(self):
-        return super().queryset().filter(status__in=["completed", "rated"])
+        return super().queryset().filter(status__in=DONE_STATUSES)
 
 
 class PeopleServed(OrdersSolved):
@@ -77,7 +80,7 @@ class PeopleServed(OrdersSolved):
 class DemandsCollected(Metric):
     def queryset(self):
         from wenming.demands.models import Demand
-        return Demand.objects.exclude(status="rejected")
+        return Demand.objects.exclude(status=DemandStatus.REJECTED)
 
     def dim(self):
         return Coalesce("category__parent__name", "category__name")
@@ -104,7 +107,7 @@ class ActivitiesHeld(Metric):
     def queryset(self):
         from wenming.activities.models import Activity
         # held = not cancelled and over; the day is the day it ended
-        return Activity.objects.exclude(status="cancelled").filter(ends_at__lte=timezone.now())
+        return Activity.objects.exclude(status=ActivityStatus.CANCELLED).filter(ends_at__lte=timezone.now())
 
 
 METRICS = {m.code: m for m in [
