@@ -122,10 +122,8 @@ def _reviewable(actor, honour_id) -> Honour:
     return honour
 
 
-HONOUR_REVIEW = workflow.Flow(
-    model=Honour, versioned=False, noun="推荐", labels={"approve": "通过", "reject": "驳回"},
-    transitions=workflow.review_transitions(Honour.Status.NOMINATED, Honour.Status.APPROVED, Honour.Status.REJECTED),
-    refusal=workflow.already_reviewed("推荐"))
+HONOUR_REVIEW = workflow.review_flow(Honour, noun="推荐", pending=Honour.Status.NOMINATED,
+                                     approved=Honour.Status.APPROVED, rejected=Honour.Status.REJECTED)
 
 
 @transaction.atomic

@@ -118,10 +118,9 @@ def _nominee_event(nominee, *, actor, kind, from_status, to_status, at, note="",
                        action=kind, at=at, from_status=from_status, to_status=to_status, note=note, data=data)
 
 
-NOMINEE_REVIEW = workflow.Flow(
-    model=Nominee, versioned=False, noun="候选人", labels={"approve": "通过", "reject": "退回"}, record=_nominee_event,
-    transitions=workflow.review_transitions(NomineeStatus.PENDING, NomineeStatus.APPROVED, NomineeStatus.REJECTED),
-    refusal=workflow.already_reviewed("候选人"))
+NOMINEE_REVIEW = workflow.review_flow(Nominee, noun="候选人", pending=NomineeStatus.PENDING,
+                                      approved=NomineeStatus.APPROVED, rejected=NomineeStatus.REJECTED,
+                                      record=_nominee_event, reject_label="退回")
 
 
 @transaction.atomic

@@ -205,6 +205,14 @@ def already_reviewed(noun: str) -> Callable[[Model, str], TransitionRefused]:
     return lambda obj, action: TransitionRefused(f"该{noun}已审核", code="already_reviewed")
 
 
+def review_flow(model: type[Model], *, noun: str, pending: str, approved: str, rejected: str,
+                record: Callable[..., Model] = audit, reject_label: str = "驳回") -> Flow:
+    """The `Flow` of a review: approve or reject from pending, decided once (409 `already_reviewed`)."""
+    return Flow(model=model, versioned=False, noun=noun, record=record, refusal=already_reviewed(noun),
+                labels={"approve": "通过", "reject": reject_label},
+                transitions=review_transitions(pending, approved, rejected))
+
+
 def review_note(note, *, approve: bool) -> str:
     """The reviewer's note: a reason is required to reject; at most REVIEW_NOTE_MAX characters."""
     if note is not None and not isinstance(note, str):

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
+from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.core.workdays import add_workdays
 from wenming.demands import notices, permissions
 from wenming.demands.choices import (
@@ -33,11 +33,13 @@ from wenming.demands.services.steps import (
     A,
     S,
     config,
+    decide_request,
     locked,
     merge_fields,
     move,
     number,
     outcome_fields,
+    pending_request,
     require_dispatcher,
     set_assignment,
     text,
@@ -190,19 +192,11 @@ def return_decide(*, demand_id, actor, approve: bool, note: str = "", now=None) 
     demand = locked(user=actor, demand_id=demand_id)
     require_dispatcher(actor)
     FLOW.check(demand, "return_decide")
-    req = (ReturnRequest.objects.select_related("assignment__department")
-           .filter(assignment__demand=demand, status=RequestStatus.PENDING).order_by("id").first())
-    if req is None:
-        raise TransitionRefused("没有待审批的退单申请", code="no_pending_return")
+    req = pending_request(ReturnRequest, demand, missing="没有待审批的退单申请", code="no_pending_return")
     note = text(note, "note", required=not approve)
     now = now or timezone.now()
     a = req.assignment
-    won = ReturnRequest.objects.filter(pk=req.pk, status=RequestStatus.PENDING).update(
-        status=RequestStatus.APPROVED if approve else RequestStatus.REFUSED, decided_by=actor, decided_at=now,
-        decision_note=note)
-    if not won:
-        raise TransitionRefused("该申请已被他人审批", code="concurrent_change")
-    req.refresh_from_db()
+    req = decide_request(req, actor=actor, approve=approve, note=note, now=now)
     notices.return_decided(demand, req)
     if not approve:
         set_assignment(a, expect=(A.RETURN_REQUESTED,), status=req.previous_status)
@@ -232,20 +226,12 @@ def extension_decide(*, demand_id, actor, approve: bool, note: str = "", now=Non
     if not permissions.can_approve_extension(actor):
         raise ActionForbidden("延期须由上一级（实践所、中心或文明办）审批", code="not_extension_approver")
     FLOW.check(demand, "extend_decide")
-    req = (ExtensionRequest.objects.select_related("assignment__department")
-           .filter(assignment__demand=demand, status=RequestStatus.PENDING).order_by("id").first())
-    if req is None:
-        raise TransitionRefused("没有待审批的延期申请", code="no_pending_extension")
+    req = pending_request(ExtensionRequest, demand, missing="没有待审批的延期申请", code="no_pending_extension")
     note = text(note, "note", required=not approve)
     now = now or timezone.now()
     a = req.assignment
     new_due = add_workdays(a.reply_due_at, req.days) if approve else None
-    won = ExtensionRequest.objects.filter(pk=req.pk, status=RequestStatus.PENDING).update(
-        status=RequestStatus.APPROVED if approve else RequestStatus.REFUSED, decided_by=actor, decided_at=now,
-        decision_note=note, new_due_at=new_due)
-    if not won:
-        raise TransitionRefused("该申请已被他人审批", code="concurrent_change")
-    req.refresh_from_db()
+    req = decide_request(req, actor=actor, approve=approve, note=note, now=now, new_due_at=new_due)
     notices.extension_decided(demand, req)
     if approve:
         set_assignment(a, expect=(a.status,), reply_due_at=new_due, is_overdue=new_due < now)

@@ -16,6 +16,7 @@ from wenming.demands.choices import (
     TRANSITIONS,
     AssignmentStatus,
     DemandStatus,
+    RequestStatus,
 )
 from wenming.demands.models import (
     Assignment,
@@ -124,3 +125,26 @@ def merge_fields(target: Demand) -> dict:
     if target.status == S.CLOSED:
         fields.update(outcome_fields(target))
     return fields
+
+
+def pending_request(model, demand, *, missing: str, code: str):
+    """The oldest request of `model` (a return or an extension) waiting for a decision on
+    `demand`; 409 `code` when there is none."""
+    req = (model.objects.select_related("assignment__department")
+           .filter(assignment__demand=demand, status=RequestStatus.PENDING).order_by("id").first())
+    if req is None:
+        raise TransitionRefused(missing, code=code)
+    return req
+
+
+def decide_request(req, *, actor, approve: bool, note: str, now, **fields):
+    """Compare-and-set a request from pending to approved or refused: the second decider is
+    told someone else decided first (409)."""
+    won = type(req).objects.filter(pk=req.pk, status=RequestStatus.PENDING).update(
+        status=RequestStatus.APPROVED if approve else RequestStatus.REFUSED, decided_by=actor, decided_at=now,
+        decision_note=note, **fields)
+    if not won:
+        raise TransitionRefused("该申请已被他人审批", code=workflow.Code.CONCURRENT_CHANGE)
+    req.refresh_from_db()
+    return req
+

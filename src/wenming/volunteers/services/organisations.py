@@ -110,11 +110,8 @@ def can_review_org(actor, org: VolunteerOrg) -> bool:
     return permissions.reviews_orgs(actor)
 
 
-ORG_REVIEW = workflow.Flow(
-    model=VolunteerOrg, versioned=False, noun="组织", labels={"approve": "通过", "reject": "驳回"},
-    transitions=workflow.review_transitions(VolunteerOrg.Status.PENDING, VolunteerOrg.Status.APPROVED,
-                                            VolunteerOrg.Status.REJECTED),
-    refusal=workflow.already_reviewed("组织"))
+ORG_REVIEW = workflow.review_flow(VolunteerOrg, noun="组织", pending=VolunteerOrg.Status.PENDING,
+                                  approved=VolunteerOrg.Status.APPROVED, rejected=VolunteerOrg.Status.REJECTED)
 
 
 def _org_for_review(actor, org_id) -> VolunteerOrg:

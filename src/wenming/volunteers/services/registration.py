@@ -117,11 +117,8 @@ def can_review(actor, volunteer: Volunteer) -> bool:
     return permissions.reviews_volunteers(actor)
 
 
-VOLUNTEER_REVIEW = workflow.Flow(
-    model=Volunteer, versioned=False, noun="志愿者", labels={"approve": "通过", "reject": "驳回"},
-    transitions=workflow.review_transitions(Volunteer.Status.PENDING, Volunteer.Status.APPROVED,
-                                            Volunteer.Status.REJECTED),
-    refusal=workflow.already_reviewed("志愿者"))
+VOLUNTEER_REVIEW = workflow.review_flow(Volunteer, noun="志愿者", pending=Volunteer.Status.PENDING,
+                                        approved=Volunteer.Status.APPROVED, rejected=Volunteer.Status.REJECTED)
 
 
 def _volunteer_for_review(actor, volunteer_id) -> Volunteer:
