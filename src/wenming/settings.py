@@ -1,6 +1,7 @@
 """Settings come from the environment; the defaults run the embedded demo on SQLite."""
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -310,6 +311,40 @@ WENMING = {
     "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)),
     "TEXT_MAX_LENGTH": 2000,
     "DISTRICT_CODE": "511902",
+    # staff of these roles get one SMS digest a day instead of an SMS per notice (urgent ones aside)
+    "DIGEST_ROLES": ["office_admin", "dept_handler", "center_admin", "institute_admin", "leader", "inspector"],
+}
+
+# Outside channels (docs/NOTICES.md). Without credentials a channel writes to the outbox log
+# (provider "log", listed on /notices/outbox/), so the demo runs offline.
+NOTICE_CHANNELS = {
+    "SMS": {
+        # Tencent Cloud SMS (短信): API credentials, the SDK app, the approved signature, and the
+        # approved template id of each kind of message ({"orders:dispatched": "2188888", …})
+        "SECRET_ID": os.environ.get("TENCENTCLOUD_SECRET_ID", ""),
+        "SECRET_KEY": os.environ.get("TENCENTCLOUD_SECRET_KEY", ""),
+        "REGION": os.environ.get("TENCENTCLOUD_SMS_REGION", "ap-guangzhou"),
+        "SDK_APP_ID": os.environ.get("TENCENTCLOUD_SMS_APP_ID", ""),
+        "SIGN_NAME": os.environ.get("TENCENTCLOUD_SMS_SIGN", "巴州文明实践"),
+        "TEMPLATES": json.loads(os.environ.get("TENCENTCLOUD_SMS_TEMPLATES", "{}") or "{}"),
+        "DEFAULT_TEMPLATE": os.environ.get("TENCENTCLOUD_SMS_DEFAULT_TEMPLATE", ""),
+        # "host:port" and "http" only to point the SDK at a loopback fake in tests and benchmarks
+        "ENDPOINT": os.environ.get("TENCENTCLOUD_SMS_ENDPOINT", ""),
+        "SCHEME": os.environ.get("TENCENTCLOUD_SMS_SCHEME", "https"),
+        "PER_SECOND": int(os.environ.get("SMS_PER_SECOND", 20)),  # the account's send rate
+        "QUIET_HOURS": (22, 8),  # no SMS from 22:00 to 08:00 (Asia/Shanghai) but urgent ones
+    },
+    "WECHAT": {
+        # the district's 公众号: template messages (模板消息) to the openid bound at WeChat sign-in
+        "APP_ID": os.environ.get("WECHAT_APP_ID", ""),
+        "APP_SECRET": os.environ.get("WECHAT_APP_SECRET", ""),
+        "TEMPLATES": json.loads(os.environ.get("WECHAT_TEMPLATES", "{}") or "{}"),
+        "DEFAULT_TEMPLATE": os.environ.get("WECHAT_DEFAULT_TEMPLATE", ""),
+        "API_BASE": os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com/cgi-bin/"),
+        "PER_SECOND": int(os.environ.get("WECHAT_PER_SECOND", 50)),
+    },
+    "SITE_URL": os.environ.get("WENMING_SITE_URL", "http://127.0.0.1:8000"),  # for links in messages
+    "RETRY_SECONDS": [60, 300, 1800, 7200],  # the waits after failed attempts; then it is failed
 }
 
 # The Open311 GeoReport v2 interface (docs/OPEN311.md).

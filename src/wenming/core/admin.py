@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wenming.core.models import AuditEvent, CalendarDay
+from wenming.core.models import AuditEvent, CalendarDay, Delivery
 
 
 @admin.register(CalendarDay)
@@ -39,3 +39,34 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     has_change_permission = has_delete_permission = lambda self, request, obj=None: False  # noqa: E731
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The outbox: every SMS and WeChat message with its status, attempts and the provider's
+    receipt. Read-only — a failed row is sent again by the action, which queues it afresh."""
+
+    list_display = ("created_at", "channel", "kind", "user", "status", "attempts", "provider", "last_error")
+    list_filter = ("channel", "status", "kind", "provider")
+    search_fields = ("key", "title")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["send_again"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    has_change_permission = has_delete_permission = lambda self, request, obj=None: False  # noqa: E731
+
+    @admin.action(description="重新发送所选的失败消息")
+    def send_again(self, request, queryset):
+        from wenming.core.outbox import requeue
+
+        self.message_user(request, f"已重新排队 {requeue(queryset.values_list('pk', flat=True))} 条")

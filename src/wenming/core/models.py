@@ -95,3 +95,66 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
+
+class Delivery(models.Model):
+    """One notice on its way to one person by one outside channel (an outbox row).
+
+    Written in the same transaction as the notice and the change that caused it, delivered by
+    the task queue (core.outbox). (user, key, channel) is unique: a notice reaches a person once
+    per channel however often its job runs."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "短信"
+        WECHAT = "wechat", "微信"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+        SKIPPED = "skipped", "未发送"  # no phone / no WeChat binding, or the person turned the channel off
+
+    user = models.ForeignKey("regions.User", on_delete=models.CASCADE, related_name="deliveries",
+                             verbose_name="收件人")
+    key = models.CharField("事件标识", max_length=120)
+    kind = models.CharField("消息类别", max_length=40)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    urgent = models.BooleanField("紧急", default=False)
+    title = models.CharField("标题", max_length=80)
+    body = models.CharField("内容", max_length=500, blank=True)
+    link = models.CharField("链接", max_length=200, blank=True)
+    params = models.JSONField("模板参数", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider = models.CharField("服务商", max_length=20, blank=True)
+    provider_ref = models.CharField("回执编号", max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次发送")
+    last_error = models.CharField("错误", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "消息投递"
+        verbose_name_plural = "消息投递"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key", "channel"], name="delivery_once")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.title}"
+
+
+class ChannelChoice(models.Model):
+    """A person's own choice of outside channels for one kind of message (消息设置); without a
+    row the kind's defaults hold (core.notices.KINDS)."""
+
+    user = models.ForeignKey("regions.User", on_delete=models.CASCADE, related_name="channel_choices")
+    kind = models.CharField("消息类别", max_length=40)
+    sms = models.BooleanField("短信", default=True)
+    wechat = models.BooleanField("微信", default=True)
+
+    class Meta:
+        verbose_name = "消息渠道设置"
+        verbose_name_plural = "消息渠道设置"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="channel_choice_once")]
+

@@ -5,7 +5,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from wenming.core.navigation import start_page_for
-from wenming.core.notices import inbox, mark_read, open_notice
+from wenming.core.notices import (
+    channel_settings_for,
+    channel_settings_save,
+    deliveries_for,
+    inbox,
+    mark_read,
+    open_notice,
+)
 from wenming.core.pages import run_service
 
 
@@ -22,8 +29,31 @@ def notices(request):
     if request.method == "POST":
         run_service(request, mark_read, request.user, success="已全部标为已读")
         return redirect("notices")
-    page = Paginator(inbox(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "core/notices.html", {"page": page})
+    unread, q = request.GET.get("unread") == "1", request.GET.get("q", "")
+    page = Paginator(inbox(request.user, unread=unread, q=q), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notices.html", {"page": page, "unread": unread, "q": q[:50]})
+
+
+@login_required
+def notice_settings(request):
+    """消息设置: the person chooses SMS and WeChat per kind of message (the inbox gets every one)."""
+    rows = channel_settings_for(request.user)
+    if request.method == "POST":
+        wanted = {r["kind"].code: {ch for ch in ("sms", "wechat") if request.POST.get(f"{r['kind'].code}:{ch}")}
+                  for r in rows}
+        if run_service(request, channel_settings_save, user=request.user, wanted=wanted, success="消息设置已保存"):
+            return redirect("notice-settings")
+    return render(request, "core/notice_settings.html", {"rows": rows,
+                                                          "bound": bool(request.user.wechat_openid),
+                                                          "phone": bool(request.user.phone)})
+
+
+@login_required
+def notice_outbox(request):
+    """发送记录: the SMS and WeChat messages sent (or, without providers, logged) to the person,
+    and for a district's office and centre admins to everyone in the district."""
+    page = Paginator(deliveries_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notice_outbox.html", {"page": page})
 
 
 @login_required

@@ -19,12 +19,31 @@ only a new close is news again.
 
 from django.utils import timezone
 
-from wenming.core.notices import notify
+from wenming.core.notices import notify, register
 from wenming.demands.choices import DemandStatus
 from wenming.demands.models import Assignment, Demand, ExtensionRequest, ReturnRequest, Urge
 from wenming.demands.permissions import EXTENSION_APPROVER_ROLES
-from wenming.regions.choices import Role
+from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import User
+
+
+# the kinds of message, with their default outside channels (core.notices)
+register("demands:recorded", "新诉求待受理", wechat=True)
+register("demands:assigned", "派给本部门的诉求", sms=True, wechat=True)
+register("demands:urged", "督办", sms=True, wechat=True)
+register("demands:return-requested", "退单申请待审批")
+register("demands:return-decided", "退单审批结果")
+register("demands:extension-requested", "延期申请待审批")
+register("demands:extension-decided", "延期审批结果")
+register("demands:callback-due", "部门已答复，待回访", wechat=True)
+register("demands:progress", "我反映的问题：办理进展", sms=True, wechat=True)
+register("demands:merged-closed", "我反映的问题：合并办结", sms=True, wechat=True)
+
+# what the citizen is told at each step of their demand (the step's event kind → the words)
+PROGRESS = {
+    "accept": "已受理", "assign": "已交办承办部门", "whistle": "已吹哨，多部门联合办理", "reply": "部门已答复，近期将回访您",
+    "extend_approve": "办理时限已延长", "callback": "已办结", "reject": "未予受理",
+}
 
 
 def clerks(department_id):
@@ -103,6 +122,36 @@ def extension_decided(demand: Demand, req: ExtensionRequest) -> None:
         title = "延期未获批准"
     notify(clerks(req.assignment.department_id), key=f"demands:extension-decided:{req.pk}", link=_link(demand),
            title=title, body=_with(demand, "意见", req.decision_note))
+
+
+def _dispatchers_at(node_id):
+    return User.objects.filter(node_id=node_id, role__in=DISPATCHER_ROLES, is_active=True)
+
+
+def recorded(demand: Demand) -> None:
+    """The station admins of the demand's place hear of a new demand to accept (登记)."""
+    notify(_dispatchers_at(demand.node_id), key=f"demands:recorded:{demand.pk}", link=_link(demand),
+           title=f"新诉求待受理：{demand.category}", body=_what(demand))
+
+
+def reply_arrived(demand: Demand, assignment: Assignment) -> None:
+    """Whoever sent the demand calls the citizen back now (回访): the 待回访 queue has it."""
+    notify([assignment.assigned_by], key=f"demands:callback-due:{demand.pk}:{demand.version}", link=_link(demand),
+           title=f"{assignment.department.name}已答复，请回访群众", body=_with(demand, "答复", demand.reply))
+
+
+def progress(demand: Demand, step: str) -> int:
+    """The citizen who reported the demand, and those who follow it (关注), learn each step;
+    the link opens the demand, where they can rate the handling once it is replied."""
+    words = PROGRESS.get(step)
+    people = [demand.reporter] if demand.reporter_id else []
+    people += [f.user for f in demand.follows.select_related("user")]
+    if not words or not people:
+        return 0
+    if step == "callback" and demand.resolved is False:
+        words = "已办结（未解决）"
+    return notify(people, key=f"demands:progress:{demand.pk}:{demand.version}", link=_link(demand),
+                  title=f"您反映的问题{words}", body=_what(demand), params=[demand.number, words[:12]])
 
 
 def close_count(demand: Demand) -> int:

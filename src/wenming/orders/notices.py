@@ -4,10 +4,20 @@ Keys carry the order's version, so a re-dispatch or a second escalation is news 
 a job re-run is not.
 """
 
-from wenming.core.notices import notify
+from wenming.core.notices import notify, register
+from wenming.core.validators import mask_phone
 from wenming.orders.models import Order
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station, User
+
+# the kinds of message, with their default outside channels (core.notices)
+register("orders:placed", "新订单待派单", wechat=True)
+register("orders:dispatched", "派给本队的订单", sms=True)
+register("orders:team", "我的订单：服务队伍已确定", sms=True)
+register("orders:accepted", "我的订单：队伍已接单", sms=True)
+register("orders:declined", "队伍拒单，待重新派单", wechat=True)
+register("orders:completed", "我的订单：服务完成待评价", sms=True)
+register("orders:escalated", "订单超时升级督办", wechat=True)
 
 
 def _admins_of(station: Station):
@@ -31,10 +41,42 @@ def dispatched(order: Order, teams) -> None:
            body=f"{order.number} · {order.address}")
 
 
+def _team_line(team) -> tuple[str, str]:
+    leader = team.leader
+    phone = mask_phone(leader.phone) if leader else ""
+    name = (leader.full_name or leader.username) if leader else ""
+    return team.name, f"{name} {phone}".strip()
+
+
+def team_assigned(order: Order) -> None:
+    """The citizen learns which team will come and how to reach its leader (派单)."""
+    if order.citizen_id and order.team_id:
+        team, leader = _team_line(order.team)
+        notify([order.citizen], key=f"orders:team:{order.pk}:{order.version}", link=_link(order),
+               title=f"您的订单已派给「{team}」", body=f"{order.service_item.name} · 队长 {leader}",
+               params=[order.service_item.name[:12], team[:12], leader[:16]])
+
+
+def accepted(order: Order) -> None:
+    """The citizen learns the team took it (接单)."""
+    if order.citizen_id and order.team_id:
+        team, leader = _team_line(order.team)
+        notify([order.citizen], key=f"orders:accepted:{order.pk}:{order.version}", link=_link(order),
+               title=f"「{team}」已接单，将与您联系", body=f"{order.service_item.name} · 队长 {leader}",
+               params=[order.service_item.name[:12], team[:12], leader[:16]])
+
+
+def declined(order: Order, reason: str) -> None:
+    """The dispatcher hears that the team turned it down and must send it again."""
+    notify(_admins_of(order.station), key=f"orders:declined:{order.pk}:{order.version}", link=_link(order),
+           title=f"队伍拒单，请重新派单：{order.number}", body=reason[:200])
+
+
 def completed(order: Order) -> None:
     if order.citizen_id:
         notify([order.citizen], key=f"orders:completed:{order.pk}", link=_link(order),
-               title=f"服务已完成，请评价：{order.service_item.name}", body=order.summary[:200])
+               title=f"服务已完成，请评价：{order.service_item.name}", body=order.summary[:200],
+               params=[order.service_item.name[:12]])
 
 
 def escalated(order: Order) -> None:

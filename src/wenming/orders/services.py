@@ -183,6 +183,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
                             data={"team": team.pk, "team_name": team.name, "mode": mode},
                             fields={"team": team, "dispatch_mode": mode})
         notices.dispatched(order, [team])
+        notices.team_assigned(order)
         return order
     teams = list(eligible_teams(order=order, actor=actor))
     if not teams:
@@ -252,11 +253,14 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
                             fields={"team": offer.team})
         OrderOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.WON)
         _close_offers(order, OfferStatus.TAKEN)
+        notices.accepted(order)
         return order
     if not permissions.can_accept(actor, order):
         raise ActionForbidden("只有被派单队伍的队长可以接单", code="not_your_team")
-    return _transition(order, action="accept", actor=actor, note=f"「{order.team.name}」接单",
-                       data={"team": order.team_id})
+    order = _transition(order, action="accept", actor=actor, note=f"「{order.team.name}」接单",
+                        data={"team": order.team_id})
+    notices.accepted(order)
+    return order
 
 
 @transaction.atomic
@@ -274,10 +278,13 @@ def order_decline(*, order_id, actor, reason: str) -> Order:
         if OrderOffer.objects.filter(order=order, status=OfferStatus.OPEN).exists():
             # others may still grab it: record the refusal without changing the state
             return FLOW.step(order, actor=actor, kind=EventKind.DECLINE, note=reason, data={"team": offer.team_id})
-        return _transition(order, action="decline", actor=actor, note=reason, data={"team": offer.team_id},
-                           fields={"team": None, "dispatch_mode": ""})
-    return _transition(order, action="decline", actor=actor, note=reason, data={"team": order.team_id},
-                       fields={"team": None, "dispatch_mode": ""})
+        order = _transition(order, action="decline", actor=actor, note=reason, data={"team": offer.team_id},
+                            fields={"team": None, "dispatch_mode": ""})
+    else:
+        order = _transition(order, action="decline", actor=actor, note=reason, data={"team": order.team_id},
+                            fields={"team": None, "dispatch_mode": ""})
+    notices.declined(order, reason)
+    return order
 
 
 # ---------------------------------------------------------------------------- 完成

@@ -126,6 +126,8 @@ class User(AbstractUser):
                                    related_name="users", verbose_name="所属部门")
     full_name = models.CharField("姓名", max_length=40, blank=True)
     phone = ProtectedField("手机号", blank=True, default="")
+    # the person's openid under the district's 公众号, bound at WeChat sign-in; template messages go there
+    wechat_openid = models.CharField("微信 openid", max_length=64, blank=True, default="", editable=False)
     # API tokens issued before this moment no longer authenticate (regions.auth)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 

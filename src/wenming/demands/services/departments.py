@@ -75,6 +75,8 @@ def demand_reply(*, demand_id, actor, reply: str, photos=(), now=None) -> Demand
     for content in cleaned:
         DemandPhoto.objects.create(demand=demand, image=content, is_evidence=True, uploaded_by=actor,
                                    uploaded_at=now)
+    notices.reply_arrived(demand, mine)
+    notices.progress(demand, "reply")
     return demand
 
 

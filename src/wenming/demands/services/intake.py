@@ -11,7 +11,7 @@ from django.utils import timezone
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.uploads import clean_photo
 from wenming.core.validators import validate_phone
-from wenming.demands import permissions
+from wenming.demands import notices, permissions
 from wenming.demands.choices import (
     OPEN_STATUSES,
     Channel,
@@ -226,6 +226,7 @@ def demand_record(*, actor, data: RecordInput, now=None, warn_duplicates: bool =
         note = f"疑似重复（{'、'.join(c.number for c in candidates)}），仍登记为新诉求"
     record(demand, actor=actor, kind=EventKind.RECORD, from_status=None, to_status=S.RECEIVED, at=now,
             note=note, data=record_data)
+    notices.recorded(demand)
     return demand
 
 

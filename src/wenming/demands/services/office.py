@@ -54,8 +54,10 @@ from wenming.regions.models import Department
 def demand_accept(*, demand_id, actor, note: str = "", now=None) -> Demand:
     demand = locked(user=actor, demand_id=demand_id)
     require_dispatcher(actor)
-    return move(demand, action="accept", actor=actor, kind=EventKind.ACCEPT,
-                 note=text(note, "note", required=False), now=now)
+    demand = move(demand, action="accept", actor=actor, kind=EventKind.ACCEPT,
+                  note=text(note, "note", required=False), now=now)
+    notices.progress(demand, "accept")
+    return demand
 
 
 @transaction.atomic
@@ -63,8 +65,10 @@ def demand_reject(*, demand_id, actor, reason: str, now=None) -> Demand:
     demand = locked(user=actor, demand_id=demand_id)
     require_dispatcher(actor)
     reason = text(reason, "reason", max_length=500)
-    return move(demand, action="reject", actor=actor, kind=EventKind.REJECT, note=reason,
-                 fields={"reason": reason}, now=now)
+    demand = move(demand, action="reject", actor=actor, kind=EventKind.REJECT, note=reason,
+                  fields={"reason": reason}, now=now)
+    notices.progress(demand, "reject")
+    return demand
 
 
 @transaction.atomic
@@ -138,6 +142,7 @@ def demand_assign(*, demand_id, actor, departments: list, lead=None, note: str =
             demand=demand, district_id=demand.district_id, department_id=dep_id, is_lead=dep_id == lead_id,
             assigned_by=actor, assigned_at=now, sign_due_at=dues[dep_id][0], reply_due_at=dues[dep_id][1]))
     notices.assigned(demand, assignments)
+    notices.progress(demand, "whistle" if whistle else "assign")
     suggested = demand.suggested_department_id
     RoutingExample.objects.create(demand=demand, category=demand.category, text=demand.description[:2000],
                                   suggested_id=suggested, chosen_id=lead_id,
@@ -182,6 +187,7 @@ def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -
     # merged duplicates share the outcome, and the citizens who reported them hear of it
     Demand.objects.filter(merged_into=demand).update(**outcome_fields(demand))
     notices.merged_target_closed(demand)
+    notices.progress(demand, "callback")
     return demand
 
 
@@ -239,6 +245,8 @@ def extension_decide(*, demand_id, actor, approve: bool, note: str = "", now=Non
             Demand.objects.filter(pk=demand.pk).update(due_at=new_due, is_overdue=new_due < now)
     FLOW.step(demand, actor=actor, kind=EventKind.EXTEND_APPROVE if approve else EventKind.EXTEND_REFUSE, now=now,
               note=note, assignment=a, data={"days": req.days, "new_due_at": new_due.isoformat() if new_due else None})
+    if approve and a.is_lead:
+        notices.progress(demand, "extend_approve")
     return demand
 
 

@@ -26,7 +26,7 @@ def test_whistle_tells_each_departments_clerks_once(dw, walk):
     n = Notice.objects.get(user=dw.dept_handler)
     assert n.link == f"/demands/{d.pk}/" and d.number in n.body
     notices.assigned(d, list(d.assignments.all()))  # a retry adds nothing
-    assert Notice.objects.count() == 3
+    assert Notice.objects.filter(key__startswith="demands:assigned:").count() == 3
 
 
 def test_single_assignment_says_new_order(dw, walk):
@@ -58,21 +58,24 @@ def test_the_urging_job_notifies_once_per_level(dw, walk):
 def test_return_request_tells_the_dispatcher_and_the_decision_tells_the_clerks(dw, walk):
     d = walk.to("assigned")
     services.return_request(demand_id=d.pk, actor=dw.dept_handler, reason="不属于本部门职责", mis_dispatch=True)
-    assert titles(dw.station_admin) == ["区综合行政执法局申请退单，待审批"]
-    assert Notice.objects.get(user=dw.station_admin).body.endswith("理由：不属于本部门职责")
+    first, *rest = titles(dw.station_admin)
+    assert first.startswith("新诉求待受理：") and rest == ["区综合行政执法局申请退单，待审批"]
+    assert Notice.objects.get(user=dw.station_admin, key__startswith="demands:return-requested:").body.endswith(
+        "理由：不属于本部门职责")
     services.return_decide(demand_id=d.pk, actor=dw.station_admin, approve=False, note="属于职责范围")
     assert titles(dw.dept_handler)[-1] == "退单申请未获批准"
     services.return_request(demand_id=d.pk, actor=dw.dept_handler, reason="确实不属于")
     services.return_decide(demand_id=d.pk, actor=dw.station_admin, approve=True)
     assert titles(dw.dept_handler)[-1] == "退单申请已批准"
-    assert len(titles(dw.station_admin)) == 2
+    assert len(titles(dw.station_admin)) == 3  # the recording, then the two requests
 
 
 def test_extension_request_tells_the_dispatcher_and_the_level_above(dw, walk):
     d = walk.to("handling")
     services.extension_request(demand_id=d.pk, actor=dw.dept_handler, days=3, reason="需协调产权单位")
     title = "区综合行政执法局申请延期 3 个工作日，待审批"
-    assert titles(dw.station_admin) == [title] and titles(dw.institute_admin) == [title]
+    first, *rest = titles(dw.station_admin)
+    assert first.startswith("新诉求待受理：") and rest == [title] and titles(dw.institute_admin) == [title]
     assert titles(dw.center_admin) == [] and titles(dw.office_admin) == []  # the nearest level only
     services.extension_decide(demand_id=d.pk, actor=dw.institute_admin, approve=True)
     assert titles(dw.dept_handler)[-1].startswith("延期已批准，新时限 ")
@@ -81,3 +84,27 @@ def test_extension_request_tells_the_dispatcher_and_the_level_above(dw, walk):
     assert titles(dw.dept_handler)[-1] == "延期未获批准"
     assert Notice.objects.filter(user=dw.dept_handler).order_by("id").last().body.endswith("意见：不予延期")
 
+
+
+def test_the_citizen_hears_every_step_and_the_dispatcher_is_told_to_call_back(dw, walk):
+    d = walk.to("closed", by=dw.citizen)
+    assert titles(dw.citizen) == ["您反映的问题已受理", "您反映的问题已交办承办部门", "您反映的问题部门已答复，近期将回访您",
+                                  "您反映的问题已办结"]
+    assert all(n.link == f"/demands/{d.pk}/" for n in Notice.objects.filter(user=dw.citizen))
+    callback = Notice.objects.get(key__startswith=f"demands:callback-due:{d.pk}:")
+    assert callback.user == dw.station_admin and callback.title.endswith("已答复，请回访群众")
+    assert "已清理摊点" in callback.body
+    recorded = Notice.objects.get(key=f"demands:recorded:{d.pk}")
+    assert recorded.user == dw.station_admin
+
+
+def test_a_citizens_progress_goes_out_by_sms_and_a_clerk_gets_no_sms_per_notice(dw, walk):
+    from wenming.core.models import Delivery
+
+    d = walk.to("assigned", by=dw.citizen)
+    channels = set(Delivery.objects.filter(user=dw.citizen).values_list("kind", "channel"))
+    assert ("demands:progress", "sms") in channels
+    # department clerks are on the daily digest: their assignment comes by WeChat, not SMS
+    clerk_rows = set(Delivery.objects.filter(key__startswith="demands:assigned:").values_list("channel", flat=True))
+    assert clerk_rows == {"wechat"}
+    assert d.number in Delivery.objects.filter(user=dw.citizen, kind="demands:progress").first().params

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wenming.core.models import Notice
 from wenming.orders.models import Order
 from wenming.orders.services import order_escalate
+from wenming.regions.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,24 @@ def test_grab_tells_every_offered_leader(flow, world):
 
 
 def test_completion_asks_the_citizen_to_rate(flow, world):
+    User.objects.filter(pk=world.team_leader.pk).update(phone="13911112222")
     oid = flow.place()
     flow.dispatch(oid)
     flow.accept(oid)
     flow.complete(oid)
-    assert titles(world.citizen) == ["服务已完成，请评价：" + world.item_elder.name]
+    # at each step the citizen hears who is coming, that they took it, and that it is done
+    assert titles(world.citizen) == ["您的订单已派给「龙舌坝助老服务队」", "「龙舌坝助老服务队」已接单，将与您联系",
+                                     "服务已完成，请评价：" + world.item_elder.name]
+    team_notice = Notice.objects.filter(user=world.citizen).order_by("id").first()
+    assert "队长" in team_notice.body and "139****2222" in team_notice.body  # the leader's phone, masked
+
+
+def test_a_decline_tells_the_dispatcher_to_send_it_again(flow, world):
+    oid = flow.place()
+    flow.dispatch(oid)
+    flow.post(world.team_leader, oid, "decline", {"reason": "本周人手不足"})
+    declined = Notice.objects.get(key__startswith=f"orders:declined:{oid}:")
+    assert declined.user == world.station_admin and declined.body == "本周人手不足"
 
 
 def test_escalation_tells_the_level_above_once(flow, world):
