@@ -52,6 +52,7 @@ class EventKind(models.TextChoices):
     SIGN = "sign", "签收报到"
     REPLY = "reply", "答复"
     CALLBACK = "callback", "回访"
+    CALL_ATTEMPT = "call_attempt", "回访未联系上"  # the demand waits for the next try
     REOPEN = "reopen", "重办"
     CLOSE = "close", "办结"
     RETURN_REQUEST = "return_request", "申请退单"
@@ -93,3 +94,6 @@ ACTION_LABEL = {
     "callback": "回访", "return_request": "退单", "return_decide": "审批退单", "extend_request": "申请延期",
     "extend_decide": "审批延期", "urge": "督办",
 }
+
+# the callback outcome that is not an answer: nobody picked up (未联系上); the demand stays 待回访
+UNREACHED = "unreached"

@@ -26,7 +26,6 @@ from wenming.demands.permissions import EXTENSION_APPROVER_ROLES
 from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import User
 
-
 # the kinds of message, with their default outside channels (core.notices)
 register("demands:recorded", "新诉求待受理", wechat=True)
 register("demands:assigned", "派给本部门的诉求", sms=True, wechat=True)
@@ -43,6 +42,7 @@ register("demands:merged-closed", "我反映的问题：合并办结", sms=True,
 PROGRESS = {
     "accept": "已受理", "assign": "已交办承办部门", "whistle": "已吹哨，多部门联合办理", "reply": "部门已答复，近期将回访您",
     "extend_approve": "办理时限已延长", "callback": "已办结", "reject": "未予受理",
+    "reopen": "已退回部门重新办理",
 }
 
 

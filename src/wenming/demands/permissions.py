@@ -58,6 +58,15 @@ def my_assignment(user, demand):
             .filter(department_id=user.department_id).order_by("-id").first())
 
 
+def rates_own(user, demand) -> bool:
+    """The citizen who reported the demand answers the callback themselves, from the message's link."""
+    return bool(demand.reporter_id and demand.reporter_id == getattr(user, "pk", None))
+
+
+def can_call_back(user, demand) -> bool:
+    return is_dispatcher(user) or rates_own(user, demand)
+
+
 def allowed_actions(user, demand) -> list[str]:
     """Actions to offer on a page: permitted for the user and possible in the current state."""
     from wenming.demands.choices import TRANSITIONS, AssignmentStatus
@@ -71,6 +80,8 @@ def allowed_actions(user, demand) -> list[str]:
         for action in ("accept", "reject", "merge", "assign", "callback", "urge"):
             if possible(action):
                 out.append(action)
+    if not is_dispatcher(user) and rates_own(user, demand) and possible("callback"):
+        out.append("rate")
     mine = my_assignment(user, demand)
     if mine is not None:
         if mine.status == AssignmentStatus.PENDING and possible("sign"):

@@ -18,6 +18,7 @@ from wenming.demands.choices import (
     OPEN_STATUSES,
     AssignmentStatus,
     DemandStatus,
+    EventKind,
     RequestStatus,
 )
 from wenming.demands.models import (
@@ -97,12 +98,29 @@ def inbox_for(*, user) -> QuerySet[Assignment]:
             .annotate(due=due).select_related("demand__category__parent", "demand__node").order_by("due", "id"))
 
 
-def whistle_board_for(*, user) -> QuerySet[Demand]:
+def _matching(qs: QuerySet[Demand], q: str) -> QuerySet[Demand]:
+    """Demands whose number, text, address or place has `q` (the boards' search)."""
+    q = " ".join(str(q or "").split())[:50]
+    if not q:
+        return qs
+    return qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q)
+                     | Q(node__name__icontains=q))
+
+
+def whistle_board_for(*, user, q: str = "") -> QuerySet[Demand]:
     """The dispatcher's board: demands waiting to be accepted or sent, oldest first. Each row carries
     `maybe_duplicate` (the 疑似重复 badge), computed in the same query (`with_duplicate_flag`)."""
-    return with_duplicate_flag(
-        demand_list_for(user=user).filter(status__in=[DemandStatus.RECEIVED, DemandStatus.ACCEPTED])
+    return with_duplicate_flag(_matching(
+        demand_list_for(user=user).filter(status__in=[DemandStatus.RECEIVED, DemandStatus.ACCEPTED]), q)
         .order_by("collected_at", "id"))
+
+
+def callback_queue_for(*, user, q: str = "") -> QuerySet[Demand]:
+    """待回访: the replied demands of `user`'s scope, the longest waiting first, each with how many
+    calls went unanswered (`call_attempts`) and `maybe_duplicate` like the board's rows."""
+    attempts = Count("events", filter=Q(events__kind=EventKind.CALL_ATTEMPT))
+    return with_duplicate_flag(_matching(demand_list_for(user=user).filter(status=DemandStatus.REPLIED), q)
+                               .annotate(call_attempts=attempts).order_by("replied_at", "id"))
 
 
 def with_duplicate_flag(qs: QuerySet[Demand]) -> QuerySet[Demand]:
@@ -446,7 +464,7 @@ def demand_page_for(*, user, demand_id) -> dict:
         page["suggested"] = d.suggested_department_id
     if "merge" in actions:
         page["duplicates"] = possible_duplicates(demand=d, user=user)[:10]
-    if "callback" in actions:
+    if "callback" in actions or "rate" in actions:
         page["levels"] = SatisfactionLevel.objects.all()
     return page
 

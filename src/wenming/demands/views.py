@@ -171,7 +171,7 @@ def detail(request, pk):
 
 MESSAGES = {
     "accept": "已受理", "reject": "已不予受理", "merge": "已合并", "assign": "已派单", "sign": "已签收报到",
-    "reply": "已答复，等待回访", "callback": "回访已记录", "return": "退单申请已提交，等待审批",
+    "reply": "已答复，等待回访", "callback": "回访已记录", "rate": "感谢您的评价", "return": "退单申请已提交，等待审批",
     "return_decide": "退单审批已完成", "extend": "延期申请已提交，等待上级审批", "extend_decide": "延期审批已完成",
     "urge": "已督办",
 }
@@ -193,6 +193,8 @@ def act(request, pk, action):
                                                photos=request.FILES.getlist("photos")),
         "callback": lambda: services.demand_callback(demand_id=pk, actor=user, level=post.get("level", ""),
                                                      note=post.get("note", "")),
+        "rate": lambda: services.demand_callback(demand_id=pk, actor=user, level=post.get("level", ""),
+                                                 note=post.get("note", "")),
         "return": lambda: services.return_request(demand_id=pk, actor=user, reason=post.get("reason", ""),
                                                   mis_dispatch=post.get("mis_dispatch") == "1"),
         "return_decide": lambda: services.return_decide(demand_id=pk, actor=user, approve=post.get("approve") == "1",
@@ -244,7 +246,9 @@ def board(request):
     """The community's whistle board: demands to accept and send, and requests to decide."""
     if not permissions.is_dispatcher(request.user) and request.user.role != Role.LEADER:
         raise NotFound()
-    qs = selectors.whistle_board_for(user=request.user)
+    tab = "callback" if request.GET.get("tab") == "callback" else "intake"
+    q = " ".join(request.GET.get("q", "").split())[:50]
+    qs = (selectors.callback_queue_for if tab == "callback" else selectors.whistle_board_for)(user=request.user, q=q)
     if wants_xlsx(request):
         return exports.board_response(qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -254,7 +258,7 @@ def board(request):
         "page": page, "summary": summary, "rates": _month_rates(node_id=node.pk if node else None), "returns": selectors.pending_returns_for(user=request.user)[:20],
         "extensions": selectors.pending_extensions_for(user=request.user)[:20]
         if permissions.can_approve_extension(request.user) else [],
-        "ledger": _ledger_defaults(),
+        "ledger": _ledger_defaults(), "tab": tab, "q": q,
     })
 
 

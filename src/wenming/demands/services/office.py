@@ -10,6 +10,7 @@ from wenming.core.workdays import add_workdays
 from wenming.demands import notices, permissions
 from wenming.demands.choices import (
     FINISHED_ASSIGNMENT,
+    UNREACHED,
     EventKind,
     RequestStatus,
 )
@@ -155,16 +156,23 @@ def demand_assign(*, demand_id, actor, departments: list, lead=None, note: str =
 
 @transaction.atomic
 def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -> Demand:
-    """Record the citizen's answer (回访). Dissatisfied reopens the demand once; a second
-    dissatisfied answer closes it as unresolved."""
+    """Record the citizen's answer (回访), asked by the dispatcher or given by the citizen who
+    reported it, from the message's link. Dissatisfied reopens the demand once; a second
+    dissatisfied answer closes it as unresolved. `unreached` (未联系上, the dispatcher's only)
+    records the try and leaves the demand waiting for the next one."""
     demand = locked(user=actor, demand_id=demand_id)
-    require_dispatcher(actor)
+    if not permissions.can_call_back(actor, demand):
+        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code="not_dispatcher")
     FLOW.check(demand, "callback")
+    note = text(note, "note", required=False)
+    now = now or timezone.now()
+    if level == UNREACHED and permissions.is_dispatcher(actor):
+        tries = demand.events.filter(kind=EventKind.CALL_ATTEMPT).count() + 1
+        return FLOW.step(demand, actor=actor, kind=EventKind.CALL_ATTEMPT, now=now, data={"attempt": tries},
+                         note=f"第 {tries} 次未联系上" + (f"：{note}" if note else ""))
     chosen = SatisfactionLevel.objects.filter(code=level).first() if isinstance(level, str) else None
     if chosen is None:
         raise InvalidInput("输入有误", errors={"level": ["请选择满意度"]})
-    note = text(note, "note", required=False)
-    now = now or timezone.now()
     Callback.objects.create(demand=demand, level=chosen, note=note, by=actor, at=now)
     lead = demand.assignments.filter(is_lead=True).exclude(status__in=FINISHED_ASSIGNMENT).first()
     if chosen.reopens and demand.reopen_count == 0:
@@ -172,11 +180,14 @@ def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -
         due = add_workdays(now, limits["handle_days"])
         if lead is not None:
             set_assignment(lead, expect=(A.REPLIED,), status=A.SIGNED, replied_at=None, reply_due_at=due)
-        return move(demand, action="callback", actor=actor, kind=EventKind.REOPEN, target=S.HANDLING,
-                     note=f"{chosen.name}：{note}" if note else chosen.name, assignment=lead,
-                     fields={"reopen_count": F("reopen_count") + 1, "callback_at": now, "satisfaction": chosen,
-                             "due_at": due, "replied_at": None},
-                     data={"level": chosen.code}, now=now)
+        # the department's reply no longer stands as the result: it is kept in the events
+        demand = move(demand, action="callback", actor=actor, kind=EventKind.REOPEN, target=S.HANDLING,
+                      note=f"{chosen.name}：{note}" if note else chosen.name, assignment=lead,
+                      fields={"reopen_count": F("reopen_count") + 1, "callback_at": now, "satisfaction": chosen,
+                              "due_at": due, "replied_at": None, "reply": ""},
+                      data={"level": chosen.code}, now=now)
+        notices.progress(demand, "reopen")
+        return demand
     Assignment.objects.filter(demand=demand).exclude(status__in=FINISHED_ASSIGNMENT).update(
         status=A.DONE, version=F("version") + 1)
     demand = move(demand, action="callback", actor=actor, kind=EventKind.CALLBACK, target=S.CLOSED,

@@ -108,3 +108,41 @@ def test_a_citizens_progress_goes_out_by_sms_and_a_clerk_gets_no_sms_per_notice(
     clerk_rows = set(Delivery.objects.filter(key__startswith="demands:assigned:").values_list("channel", flat=True))
     assert clerk_rows == {"wechat"}
     assert d.number in Delivery.objects.filter(user=dw.citizen, kind="demands:progress").first().params
+
+
+def test_the_callback_queue_unreached_tries_and_the_citizens_own_rating(dw, walk, api):
+    from wenming.core.testing import signed_in
+    from wenming.demands.models import DemandEvent
+
+    d = walk.to("replied", by=dw.citizen)
+    admin = signed_in(dw.station_admin)
+    page = admin.get("/demands/board/?tab=callback").content.decode()
+    assert d.number in page and "待回访" in page
+    form = admin.get(f"/demands/{d.pk}/").content.decode()
+    assert "checked" not in form.split('id="callback"')[1].split("</section>")[0]  # nothing pre-selected
+    assert "未联系上" in form
+    # nobody picked up: the try is recorded, the demand stays in the queue
+    r = api(dw.station_admin).post(f"/api/v1/demands/{d.pk}/callback/", {"level": "unreached"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "replied"
+    assert DemandEvent.objects.filter(demand=d, kind="call_attempt").count() == 1
+    assert "未联系上 1 次" in admin.get("/demands/board/?tab=callback").content.decode()
+    # a citizen cannot claim to be unreachable; they rate it themselves from their link
+    citizen = signed_in(dw.citizen)
+    assert "评价办理结果" in citizen.get(f"/demands/{d.pk}/").content.decode()
+    r = api(dw.citizen).post(f"/api/v1/demands/{d.pk}/callback/", {"level": "unreached"}, format="json")
+    assert r.status_code == 400
+    r = citizen.post(f"/demands/{d.pk}/rate/", {"level": "satisfied"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.status == "closed" and d.satisfaction.code == "satisfied"
+    assert d.number not in admin.get("/demands/board/?tab=callback").content.decode()
+    # another citizen is outside: 404
+    assert api(dw.citizen_b).post(f"/api/v1/demands/{d.pk}/callback/", {"level": "satisfied"},
+                                  format="json").status_code == 404
+
+
+def test_a_reopened_demand_no_longer_shows_the_old_reply(dw, walk):
+    d = walk.to("replied", by=dw.citizen)
+    d = services.demand_callback(demand_id=d.pk, actor=dw.citizen, level="dissatisfied")
+    assert d.status == "handling" and d.reply == ""
+    assert titles(dw.citizen)[-1] == "您反映的问题已退回部门重新办理"

@@ -49,7 +49,8 @@ EXPECTED = {
     "station_admin_b": ALL_404,        # another village's station
     "institute_admin_b": ALL_404,      # another town's institute
     "leader": ALL_403,                 # reads every demand of the district, acts on none
-    "citizen": ALL_403,                # the reporter: sees their own demand
+    # the reporter: sees their own demand, and answers its callback (rates it) from the message's link
+    "citizen": _row(callback=200),
     "follower": ALL_403,               # a citizen following it (关注) after recording a duplicate
     "dept_handler": _row(**UNSENT, sign=200, reply=200, return_request=200, extend_request=200),
     "handler_traffic": _row(**UNSENT, sign=200, reply=403, return_request=200, extend_request=200),  # not the lead
