@@ -192,7 +192,7 @@ def test_role_action_scope_matrix(world, elsewhere, subtests, name):
     before = _snapshot(record)
     for role in ROLES:
         user = elsewhere[role] if role in elsewhere else getattr(world, role)
-        for action, (sources, target) in case.transitions.items():
+        for action, (_sources, target) in case.transitions.items():
             with subtests.test(role=role, action=action), rolled_back():
                 r = api_client(user).post(case.path(record.pk, action), case.payload[action], format="json")
                 expected = EXPECTED[name][role]
