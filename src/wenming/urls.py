@@ -14,6 +14,8 @@ admin.site.index_title = "管理首页"
 
 api_v1 = [
     path("auth/token/", regions_api.TokenApi.as_view(), name="token"),
+    path("auth/phone-code/", regions_api.PhoneCodeApi.as_view(), name="phone-code"),
+    path("auth/phone-login/", regions_api.PhoneLoginApi.as_view(), name="phone-login"),
     path("auth/logout/", regions_api.LogoutApi.as_view(), name="logout"),
     path("me/", volunteers_api.MeApi.as_view(), name="me"),
     path("notices/", notices_api.NoticeListApi.as_view(), name="notices"),

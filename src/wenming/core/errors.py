@@ -44,6 +44,13 @@ class TransitionRefused(DomainError):
     default_code = "conflict"
 
 
+class RateLimited(DomainError):
+    """429: too many tries of this in a short time; the message says when to try again."""
+
+    status_code = 429
+    default_code = "rate_limited"
+
+
 class PayloadTooLarge(DomainError):
     status_code = 413
     default_code = "too_large"

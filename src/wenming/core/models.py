@@ -1,6 +1,8 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 
+from wenming.core.crypto import ProtectedField
+
 
 class CalendarDay(models.Model):
     """A day whose working status the office sets by hand (法定节假日 / 调休上班日).
@@ -114,8 +116,10 @@ class Delivery(models.Model):
         FAILED = "failed", "发送失败"
         SKIPPED = "skipped", "未发送"  # no phone / no WeChat binding, or the person turned the channel off
 
-    user = models.ForeignKey("regions.User", on_delete=models.CASCADE, related_name="deliveries",
-                             verbose_name="收件人")
+    user = models.ForeignKey("regions.User", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="deliveries", verbose_name="收件人")
+    # an SMS to a number with no account yet (a sign-in code): the number itself, encrypted
+    phone = ProtectedField("手机号", blank=True, default="")
     key = models.CharField("事件标识", max_length=120)
     kind = models.CharField("消息类别", max_length=40)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)

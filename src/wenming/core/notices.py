@@ -105,6 +105,23 @@ def notify(users: Iterable, *, title: str, key: str, body: str = "", link: str =
     return len(fresh)
 
 
+def sms_to_number(phone: str, *, key: str, kind: str, title: str, params: list, urgent: bool = True) -> Delivery:
+    """An SMS to a number that may have no account yet (a sign-in code), through the same outbox:
+    written in the caller's transaction, delivered after commit."""
+    now = timezone.now()
+    row = Delivery.objects.create(user=None, phone=phone, key=key, kind=kind, channel=Delivery.Channel.SMS,
+                                  urgent=urgent, title=_clip(title, TITLE_MAX), params=[str(p) for p in params],
+                                  next_attempt_at=now, created_at=now)
+
+    def deliver():
+        from wenming.core.tasks import deliver_task
+
+        deliver_task([row.pk])
+
+    transaction.on_commit(deliver)
+    return row
+
+
 def _queue_outside(users: list, *, key: str, title: str, body: str, link: str, params, urgent) -> None:
     """The outbox rows of one notice, and their delivery once the transaction commits."""
     code = kind_of(key)

@@ -52,6 +52,10 @@ def _within_rate(channel: str, now: dt.datetime) -> bool:
 
 
 def _address(row: Delivery) -> str:
+    if row.user is None:  # a number with no account yet: the row carries it
+        return row.phone if row.channel == C.SMS else ""
+    if not row.user.is_active:
+        return ""
     return row.user.phone if row.channel == C.SMS else row.user.wechat_openid
 
 
@@ -78,7 +82,7 @@ def _deliver_one(pk: int, now: dt.datetime) -> str:
     if row is None:
         return "not_due"
     address = _address(row)
-    if not address or not row.user.is_active:
+    if not address:
         reason = "没有手机号" if row.channel == C.SMS else "没有绑定微信"
         Delivery.objects.filter(pk=pk, status=S.PENDING).update(status=S.SKIPPED, last_error=reason)
         return "skipped"

@@ -126,6 +126,8 @@ class User(AbstractUser):
                                    related_name="users", verbose_name="所属部门")
     full_name = models.CharField("姓名", max_length=40, blank=True)
     phone = ProtectedField("手机号", blank=True, default="")
+    # the phone's keyed hash, kept by save(): finding the account of a phone without decrypting
+    phone_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
     # the person's openid under the district's 公众号, bound at WeChat sign-in; template messages go there
     wechat_openid = models.CharField("微信 openid", max_length=64, blank=True, default="", editable=False)
     # API tokens issued before this moment no longer authenticate (regions.auth)
@@ -134,6 +136,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+    def save(self, *args, **kwargs):
+        from wenming.core.crypto import digest
+
+        self.phone_digest = digest(self.phone or "")
+        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digest"}
+        super().save(*args, **kwargs)
 
     def set_password(self, raw_password):
         # every way a password changes passes here (the admin, the change page, services), and
@@ -149,3 +159,21 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class PhoneCode(models.Model):
+    """A one-time sign-in code sent by SMS (短信验证码): kept as a keyed hash, valid a few
+    minutes, void after a few wrong tries or once used (regions.phone_signin)."""
+
+    phone_digest = models.CharField(max_length=64, db_index=True)
+    code_digest = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+

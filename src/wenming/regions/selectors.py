@@ -92,3 +92,10 @@ def user_list_for(*, user) -> QuerySet[User]:
     if user.role in DISPATCHER_ROLES or user.role in {Role.OFFICE_ADMIN}:
         return User.objects.filter(scope_q(user, "node__path"))
     return User.objects.filter(pk=user.pk)
+
+
+def villages_for_signup() -> QuerySet[Node]:
+    """The villages and communities a person registering may say they live in, by town."""
+    return (Node.objects.filter(kind=NodeKind.VILLAGE).select_related("parent")
+            .order_by("parent__name", "name"))
+

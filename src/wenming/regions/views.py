@@ -1,10 +1,18 @@
-"""Account pages: sign in, sign out, change one's password."""
+"""Account pages: sign in (with a password, or a phone and its SMS code), sign out, change
+one's password."""
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from wenming.core.clientip import client_ip
+from wenming.core.errors import DomainError
 from wenming.regions.auth import token_revoke
+from wenming.regions.phone_signin import phone_code_send, phone_sign_in
+from wenming.regions.selectors import villages_for_signup
 
 
 class LogoutView(auth_views.LogoutView):
@@ -27,3 +35,36 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "密码已修改")
         return response
+
+
+def phone_login(request):
+    """手机号登录: a code by SMS, then the code; a first sign-in also asks for a name and the
+    person's village or community, and registers a citizen's account."""
+    post = request.POST
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    ctx = {"phone": post.get("phone", "")[:20], "next": target, "register": False, "sent": False, "errors": {}}
+    if request.method == "POST":
+        try:
+            if post.get("action") == "send":
+                phone_code_send(phone=post.get("phone", ""), ip=client_ip(request))
+                ctx["sent"] = True
+                messages.success(request, "验证码已发送，5 分钟内有效")
+            else:
+                user, created = phone_sign_in(phone=post.get("phone", ""), code=post.get("code", ""),
+                                              name=post.get("name", ""), node_id=post.get("node"))
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, "注册成功，欢迎使用" if created else "登录成功")
+                return redirect(target or "home")
+        except DomainError as exc:
+            ctx["sent"] = post.get("action") != "send" or ctx["sent"]
+            ctx["register"] = exc.code == "registration_needed" or bool(post.get("name"))
+            ctx["errors"] = {k: "；".join(v) for k, v in exc.errors.items()}
+            if not exc.errors or exc.code == "registration_needed":
+                messages.error(request, exc.message)
+            ctx["code"] = post.get("code", "")[:6] if exc.code == "registration_needed" else ""
+    if ctx["register"]:
+        ctx["villages"] = villages_for_signup()
+    return render(request, "registration/phone_login.html", ctx)
+
