@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.core.api import SettingsAnonThrottle
-from wenming.core.errors import InvalidInput
 from wenming.core.clientip import client_ip
+from wenming.core.errors import InvalidInput
 from wenming.regions.auth import token_issue, token_revoke
 from wenming.regions.phone_signin import phone_code_send, phone_sign_in
 
