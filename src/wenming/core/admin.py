@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from wenming.core.models import AuditEvent, CalendarDay, Delivery
+from wenming.core.workdays import edits_calendar
 
 
 @admin.register(CalendarDay)
@@ -10,7 +11,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or getattr(request.user, "role", "") in {"office_admin", "center_admin"}
+        return edits_calendar(request.user)
 
     has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
         lambda self, request, obj=None: self.has_module_permission(request))

@@ -44,13 +44,16 @@ class Kind:
     sms: bool = False
     wechat: bool = True
     urgent: bool = False
+    roles: frozenset | None = None  # who receives it (the settings page lists only theirs); None: anyone
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(code: str, label: str, *, sms: bool = False, wechat: bool = True, urgent: bool = False) -> str:
-    KINDS[code] = Kind(code, label, sms=sms, wechat=wechat, urgent=urgent)
+def register(code: str, label: str, *, sms: bool = False, wechat: bool = True, urgent: bool = False,
+             roles=None) -> str:
+    KINDS[code] = Kind(code, label, sms=sms, wechat=wechat, urgent=urgent,
+                       roles=frozenset(roles) if roles is not None else None)
     return code
 
 
@@ -175,7 +178,10 @@ def channel_settings_for(user) -> list[dict]:
     """Each kind of message with the channels it takes to `user` now (消息设置)."""
     mine = {c.kind: c for c in ChannelChoice.objects.filter(user=user)}
     rows = []
+    role = "center_admin" if user.is_superuser else getattr(user, "role", "")
     for kind in sorted(KINDS.values(), key=lambda k: k.code):
+        if kind.roles is not None and role not in kind.roles:
+            continue
         choice = mine.get(kind.code)
         rows.append({"kind": kind, "sms": choice.sms if choice else kind.sms,
                      "wechat": choice.wechat if choice else kind.wechat})

@@ -54,6 +54,14 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
     return day.weekday() < 5
 
 
+CALENDAR_EDITORS = frozenset({"office_admin", "center_admin"})
+
+
+def edits_calendar(user) -> bool:
+    """Who enters the holidays (节假日调整, in the admin): the office and the centre."""
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") in CALENDAR_EDITORS)
+
+
 def uncovered_years(years=None) -> list[int]:
     """Years (default: this one and the next) that neither the package nor the office covers."""
     if years is None:

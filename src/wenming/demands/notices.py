@@ -27,16 +27,18 @@ from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import User
 
 # the kinds of message, with their default outside channels (core.notices)
-register("demands:recorded", "新诉求待受理", wechat=True)
-register("demands:assigned", "派给本部门的诉求", sms=True, wechat=True)
-register("demands:urged", "督办", sms=True, wechat=True)
-register("demands:return-requested", "退单申请待审批")
-register("demands:return-decided", "退单审批结果")
-register("demands:extension-requested", "延期申请待审批")
-register("demands:extension-decided", "延期审批结果")
-register("demands:callback-due", "部门已答复，待回访", wechat=True)
-register("demands:progress", "我反映的问题：办理进展", sms=True, wechat=True)
-register("demands:merged-closed", "我反映的问题：合并办结", sms=True, wechat=True)
+OFFICE = DISPATCHER_ROLES | {Role.OFFICE_ADMIN}
+REPORTERS = {Role.CITIZEN, Role.VOLUNTEER, Role.TEAM_LEADER, Role.CADRE}
+register("demands:recorded", "新诉求待受理", wechat=True, roles=OFFICE)
+register("demands:assigned", "派给本部门的诉求", sms=True, wechat=True, roles={Role.DEPT_HANDLER})
+register("demands:urged", "督办", sms=True, wechat=True, roles={Role.DEPT_HANDLER})
+register("demands:return-requested", "退单申请待审批", roles=OFFICE)
+register("demands:return-decided", "退单审批结果", roles={Role.DEPT_HANDLER})
+register("demands:extension-requested", "延期申请待审批", roles=OFFICE)
+register("demands:extension-decided", "延期审批结果", roles={Role.DEPT_HANDLER})
+register("demands:callback-due", "部门已答复，待回访", wechat=True, roles=OFFICE)
+register("demands:progress", "我反映的问题：办理进展", sms=True, wechat=True, roles=REPORTERS)
+register("demands:merged-closed", "我反映的问题：合并办结", sms=True, wechat=True, roles=REPORTERS)
 
 # what the citizen is told at each step of their demand (the step's event kind → the words)
 PROGRESS = {

@@ -86,16 +86,22 @@ def live_assignments(demand: Demand) -> QuerySet[Assignment]:
     return demand.assignments.exclude(status__in=FINISHED_ASSIGNMENT).select_related("department")
 
 
-def inbox_for(*, user) -> QuerySet[Assignment]:
-    """A department's live assignments, due soonest first (the sign deadline while unsigned)."""
+def inbox_for(*, user, q: str = "", status: str = "") -> QuerySet[Assignment]:
+    """A department's live assignments, due soonest first (the sign deadline while unsigned);
+    those whose demand has `q`, or in one assignment `status` (pending / signed)."""
     if user.role != Role.DEPT_HANDLER or not user.department_id:
         return Assignment.objects.none()
     from django.db.models import Case, F, When
 
     due = Case(When(status=AssignmentStatus.PENDING, then=F("sign_due_at")), default=F("reply_due_at"))
-    return (Assignment.objects.filter(department_id=user.department_id)
-            .exclude(status__in=FINISHED_ASSIGNMENT).exclude(status=AssignmentStatus.REPLIED)
-            .annotate(due=due).select_related("demand__category__parent", "demand__node").order_by("due", "id"))
+    qs = (Assignment.objects.filter(department_id=user.department_id)
+          .exclude(status__in=FINISHED_ASSIGNMENT).exclude(status=AssignmentStatus.REPLIED))
+    if status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED):
+        qs = qs.filter(status=status)
+    q = " ".join(str(q or "").split())[:50]
+    if q:
+        qs = qs.filter(demand__in=_matching(Demand.objects.all(), q))
+    return qs.annotate(due=due).select_related("demand__category__parent", "demand__node").order_by("due", "id")
 
 
 def _matching(qs: QuerySet[Demand], q: str) -> QuerySet[Demand]:

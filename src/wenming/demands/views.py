@@ -221,10 +221,12 @@ def inbox(request):
     """A department's work: unsigned first by their sign deadline, then by the handling deadline."""
     if request.user.role != Role.DEPT_HANDLER:
         raise NotFound()
+    q, status = " ".join(request.GET.get("q", "").split())[:50], request.GET.get("status", "")[:20]
+    found = selectors.inbox_for(user=request.user, q=q, status=status)
     if wants_xlsx(request):
-        return exports.inbox_response(selectors.inbox_for(user=request.user), request.user.department)
-    items = list(selectors.inbox_for(user=request.user)[:200])
-    return render(request, "demands/inbox.html", {"items": items, "now": timezone.now(),
+        return exports.inbox_response(found, request.user.department)
+    items = list(found[:200])
+    return render(request, "demands/inbox.html", {"items": items, "now": timezone.now(), "q": q, "status": status,
                                                   "department": request.user.department,
                                                   "ledger": _ledger_defaults(),
                                                   "rates": _month_rates(department_id=request.user.department_id)})

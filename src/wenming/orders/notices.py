@@ -7,17 +7,18 @@ a job re-run is not.
 from wenming.core.notices import notify, register
 from wenming.core.validators import mask_phone
 from wenming.orders.models import Order
-from wenming.regions.choices import DISPATCHER_ROLES
+from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import Station, User
 
 # the kinds of message, with their default outside channels (core.notices)
-register("orders:placed", "新订单待派单", wechat=True)
-register("orders:dispatched", "派给本队的订单", sms=True)
-register("orders:team", "我的订单：服务队伍已确定", sms=True)
-register("orders:accepted", "我的订单：队伍已接单", sms=True)
-register("orders:declined", "队伍拒单，待重新派单", wechat=True)
-register("orders:completed", "我的订单：服务完成待评价", sms=True)
-register("orders:escalated", "订单超时升级督办", wechat=True)
+PEOPLE = {Role.CITIZEN, Role.VOLUNTEER, Role.TEAM_LEADER}
+register("orders:placed", "新订单待派单", wechat=True, roles=DISPATCHER_ROLES)
+register("orders:dispatched", "派给本队的订单", sms=True, roles={Role.TEAM_LEADER})
+register("orders:team", "我的订单：服务队伍已确定", sms=True, roles=PEOPLE)
+register("orders:accepted", "我的订单：队伍已接单", sms=True, roles=PEOPLE)
+register("orders:declined", "队伍拒单，待重新派单", wechat=True, roles=DISPATCHER_ROLES)
+register("orders:completed", "我的订单：服务完成待评价", sms=True, roles=PEOPLE)
+register("orders:escalated", "订单超时升级督办", wechat=True, roles=DISPATCHER_ROLES)
 
 
 def _admins_of(station: Station):

@@ -50,6 +50,15 @@ def order_list_for(*, user, status: str | None = None, overdue: bool | None = No
     return qs.select_related("service_item__category", "station", "team", "citizen")
 
 
+def orders_matching(qs: QuerySet[Order], q: str) -> QuerySet[Order]:
+    """Orders whose number, need, address, service or team has `q` (the console's search)."""
+    q = " ".join(str(q or "").split())[:50]
+    if not q:
+        return qs
+    return qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q)
+                     | Q(service_item__name__icontains=q) | Q(team__name__icontains=q))
+
+
 def order_get_for(*, user, order_id) -> Order:
     try:
         pk = int(order_id)

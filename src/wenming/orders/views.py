@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.core.excel import list_response, wants_xlsx
 from wenming.core.pages import run_service
-from wenming.core.workdays import uncovered_years
+from wenming.core.workdays import edits_calendar, uncovered_years
 from wenming.orders import exports, permissions, selectors, services
 from wenming.orders.choices import DONE_STATUSES, DispatchMode, OfferStatus, OrderStatus
 from wenming.orders.recommend import team_recommend
@@ -93,13 +93,16 @@ def console(request):
         qs = selectors.dispatch_queue_for(user=request.user)
     else:
         qs = selectors.order_list_for(user=request.user).filter(status__in=statuses).order_by("-is_overdue", "due_at", "-id")
+    q = " ".join(request.GET.get("q", "").split())[:50]
+    qs = selectors.orders_matching(qs, q)
     if wants_xlsx(request):
         return list_response(f"orders-{tab}", f"服务订单·{label}", exports.CONSOLE_COLUMNS, exports.console_rows(qs))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     summary = selectors.order_summary_for(user=request.user)
     return render(request, "orders/console.html", {
-        "tab": tab, "tabs": CONSOLE_TABS, "page": page, "summary": summary,
-        "calendar_warning": uncovered_years(),
+        "tab": tab, "tabs": CONSOLE_TABS, "page": page, "summary": summary, "q": q,
+        # only those who can enter the holidays are told they are missing
+        "calendar_warning": uncovered_years() if edits_calendar(request.user) else [],
     })
 
 

@@ -146,3 +146,18 @@ def test_a_reopened_demand_no_longer_shows_the_old_reply(dw, walk):
     d = services.demand_callback(demand_id=d.pk, actor=dw.citizen, level="dissatisfied")
     assert d.status == "handling" and d.reply == ""
     assert titles(dw.citizen)[-1] == "您反映的问题已退回部门重新办理"
+
+
+def test_the_department_inbox_searches_and_filters(dw, walk):
+    from wenming.core.testing import signed_in
+
+    first = walk.to("assigned", by=dw.citizen)
+    second = walk.to("handling", by=dw.citizen)
+    inbox = signed_in(dw.dept_handler)
+    assert first.number in inbox.get("/demands/inbox/?status=pending").content.decode()
+    assert first.number not in inbox.get("/demands/inbox/?status=signed").content.decode()
+    assert second.number in inbox.get("/demands/inbox/?status=signed").content.decode()
+    page = inbox.get(f"/demands/inbox/?q={second.number}").content.decode()
+    assert second.number in page and first.number not in page
+    assert inbox.get("/demands/inbox/?status=nonsense&q=" + "x" * 4000).status_code == 200
+    assert inbox.get("/demands/inbox/?status=%00").status_code == 400

@@ -109,3 +109,22 @@ def test_admin_order_list_is_scoped(world):
     other = signed_in(w.station_admin_b).get("/admin/orders/order/")
     assert other.status_code == 200 and order.number not in other.content.decode()
     assert signed_in(w.station_admin_b).get(f"/admin/orders/order/{order.pk}/change/").status_code in (302, 404)
+
+
+def test_the_console_searches_and_only_calendar_editors_hear_of_missing_holidays(world, monkeypatch):
+    from wenming.orders import views
+
+    w = world
+    citizen = signed_in(w.citizen)
+    for need in ("帮忙买菜", "陪同就医"):
+        citizen.post("/orders/new/", {"service_item": w.item_elder.pk, "description": need,
+                                      "address": "龙舌坝社区5栋", "contact_phone": "13800001111"})
+    admin = signed_in(w.station_admin)
+    page = admin.get("/orders/console/?q=就医").content.decode()
+    assert "陪同就医" in page and "帮忙买菜" not in page
+    assert "帮忙买菜" in admin.get("/orders/console/").content.decode()
+    assert admin.get("/orders/console/?q=" + "长" * 3000).status_code == 200
+    assert admin.get("/orders/console/?q=%00").status_code == 400  # control characters: refused everywhere
+    monkeypatch.setattr(views, "uncovered_years", lambda: [2099])
+    assert "2099" not in admin.get("/orders/console/").content.decode()  # a station admin cannot enter them
+    assert "2099" in signed_in(w.center_admin).get("/orders/console/").content.decode()
