@@ -125,6 +125,15 @@ class Providers:
     def _wechat(self, handler, body: bytes) -> dict:
         url = urlparse(handler.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/sns/oauth2/access_token":  # web sign-in: the code → the person's openid
+            if (q.get("appid"), q.get("secret"), q.get("grant_type")) != (WECHAT_APP_ID, WECHAT_SECRET,
+                                                                           "authorization_code"):
+                return {"errcode": 40013, "errmsg": "invalid appid"}
+            code = q.get("code", "")
+            if not code.startswith("code-"):
+                return {"errcode": 40029, "errmsg": "invalid code"}
+            return {"access_token": "web-" + code, "expires_in": 7200, "refresh_token": "r-" + code,
+                    "openid": "o" + code.removeprefix("code-"), "scope": "snsapi_base"}
         if url.path == "/cgi-bin/token":
             if (q.get("grant_type"), q.get("appid"), q.get("secret")) != ("client_credential", WECHAT_APP_ID,
                                                                              WECHAT_SECRET):
@@ -154,12 +163,12 @@ class Providers:
             def _answer(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                answer = providers._wechat(self, body) if self.path.startswith("/cgi-bin/") else providers._sms(self, body)
+                wechat = self.path.startswith(("/cgi-bin/", "/sns/"))
+                answer = providers._wechat(self, body) if wechat else providers._sms(self, body)
                 out = json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(200)
                 # what each provider answers with (the SMS SDK reads errors only from this exact type)
-                self.send_header("Content-Type", "application/json" if not self.path.startswith("/cgi-bin/")
-                                 else "application/json; encoding=utf-8")
+                self.send_header("Content-Type", "application/json; encoding=utf-8" if wechat else "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
                 self.wfile.write(out)
@@ -180,7 +189,7 @@ def channel_settings(providers: Providers) -> dict:
                 "ENDPOINT": providers.address, "SCHEME": "http", "PER_SECOND": 1000, "QUIET_HOURS": (22, 8)},
         "WECHAT": {"APP_ID": WECHAT_APP_ID, "APP_SECRET": WECHAT_SECRET, "TEMPLATES": {},
                    "DEFAULT_TEMPLATE": "tmpl-loopback", "API_BASE": f"http://{providers.address}/cgi-bin/",
-                   "PER_SECOND": 1000},
+                   "OAUTH_API_BASE": f"http://{providers.address}/", "PER_SECOND": 1000},
         "SITE_URL": "https://wenming.example.gov.cn",
         "RETRY_SECONDS": [60, 300, 1800, 7200],
     }

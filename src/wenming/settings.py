@@ -341,6 +341,8 @@ NOTICE_CHANNELS = {
         "TEMPLATES": json.loads(os.environ.get("WECHAT_TEMPLATES", "{}") or "{}"),
         "DEFAULT_TEMPLATE": os.environ.get("WECHAT_DEFAULT_TEMPLATE", ""),
         "API_BASE": os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com/cgi-bin/"),
+        # web sign-in from the 公众号 menu (网页授权, snsapi_base): where the code is exchanged for the openid
+        "OAUTH_API_BASE": os.environ.get("WECHAT_OAUTH_API_BASE", "https://api.weixin.qq.com/"),
         "PER_SECOND": int(os.environ.get("WECHAT_PER_SECOND", 50)),
     },
     "SITE_URL": os.environ.get("WENMING_SITE_URL", "http://127.0.0.1:8000"),  # for links in messages

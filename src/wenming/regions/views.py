@@ -10,9 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from wenming.core.clientip import client_ip
 from wenming.core.errors import DomainError
+from wenming.regions import wechat_signin
 from wenming.regions.auth import token_revoke
 from wenming.regions.phone_signin import phone_code_send, phone_sign_in
 from wenming.regions.selectors import villages_for_signup
+
+WECHAT_PENDING = "wechat_openid_pending"  # session key: a WeChat identity waiting for its account
+WECHAT_STATE = "wechat_state"
 
 
 class LogoutView(auth_views.LogoutView):
@@ -54,7 +58,14 @@ def phone_login(request):
             else:
                 user, created = phone_sign_in(phone=post.get("phone", ""), code=post.get("code", ""),
                                               name=post.get("name", ""), node_id=post.get("node"))
+                pending = request.session.pop(WECHAT_PENDING, None)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                if pending:  # came from the 公众号: bind it now that the phone is proved
+                    try:
+                        wechat_signin.wechat_bind(user=user, openid=pending)
+                        messages.success(request, "已绑定微信，以后从公众号菜单即可直接进入")
+                    except DomainError as exc:
+                        messages.error(request, exc.message)
                 messages.success(request, "注册成功，欢迎使用" if created else "登录成功")
                 return redirect(target or "home")
         except DomainError as exc:
@@ -67,4 +78,47 @@ def phone_login(request):
     if ctx["register"]:
         ctx["villages"] = villages_for_signup()
     return render(request, "registration/phone_login.html", ctx)
+
+
+def wechat_login(request):
+    """The 公众号 menu's entry: off to WeChat for the person's identity, then back."""
+    if not wechat_signin.configured():
+        messages.error(request, "本平台尚未接入微信公众号，请用手机号登录")
+        return redirect("phone-login")
+    import secrets
+
+    from django.urls import reverse
+
+    state = secrets.token_urlsafe(16)
+    request.session[WECHAT_STATE] = state
+    return redirect(wechat_signin.authorize_url(redirect_uri=request.build_absolute_uri(reverse("wechat-callback")),
+                                                state=state))
+
+
+def wechat_callback(request):
+    """WeChat sends the person back with a code: a bound account signs in; a new WeChat identity
+    waits in the session while the person proves their phone once."""
+    expected = request.session.pop(WECHAT_STATE, None)
+    if not expected or request.GET.get("state") != expected:
+        messages.error(request, "微信授权已过期，请从公众号菜单重新进入")
+        return redirect("phone-login")
+    try:
+        openid = wechat_signin.openid_for(request.GET.get("code"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("phone-login")
+    user = wechat_signin.account_of(openid)
+    if user is not None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    if request.user.is_authenticated:
+        try:
+            wechat_signin.wechat_bind(user=request.user, openid=openid)
+            messages.success(request, "已绑定微信")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("home")
+    request.session[WECHAT_PENDING] = openid
+    messages.info(request, "首次从微信进入，请用手机号验证一次，以后即可直接进入")
+    return redirect("phone-login")
 

@@ -133,3 +133,50 @@ def test_the_phone_page_sends_a_code_then_registers_and_signs_in(client, world, 
                                       "node": world.village_a.pk, "action": "login", "next": "https://evil.example/"})
     assert r.status_code == 302 and r["Location"] == "/"  # an outside next is ignored
     assert client.get("/notices/").status_code == 200  # signed in
+
+
+@time_machine.travel(NOON, tick=False)
+def test_wechat_sign_in_binds_once_the_phone_is_proved_then_signs_in_directly(client, world, providers):
+    from urllib.parse import parse_qs, urlparse
+
+    r = client.get("/login/wechat/")
+    assert r.status_code == 302
+    url = urlparse(r["Location"])
+    assert url.netloc == "open.weixin.qq.com" and url.path == "/connect/oauth2/authorize"
+    q = parse_qs(url.query)
+    assert q["appid"] == ["wx0000000000loopback"] and q["scope"] == ["snsapi_base"]
+    assert q["redirect_uri"][0].endswith("/login/wechat/callback/")
+    state = q["state"][0]
+    # a forged state is refused; WeChat's answer with the right one leads to the phone check
+    assert client.get("/login/wechat/callback/?code=code-citizen1&state=forged")["Location"] == "/login/phone/"
+    client.get("/login/wechat/")
+    state = client.session["wechat_state"]
+    r = client.get(f"/login/wechat/callback/?code=code-citizen1&state={state}")
+    assert r["Location"] == "/login/phone/" and client.session["wechat_openid_pending"] == "ocitizen1"
+    client.post("/login/phone/", {"phone": "13800001111", "action": "send"})
+    outbox.deliver_due()
+    code = providers.sms[-1]["TemplateParamSet"][0]
+    r = client.post("/login/phone/", {"phone": "13800001111", "code": code, "action": "login"})
+    assert r.status_code == 302
+    assert User.objects.get(pk=world.citizen.pk).wechat_openid == "ocitizen1"
+    # next time the 公众号 menu signs the citizen in at once
+    fresh = type(client)()
+    fresh.get("/login/wechat/")
+    r = fresh.get(f"/login/wechat/callback/?code=code-citizen1&state={fresh.session['wechat_state']}")
+    assert r["Location"] == "/" and fresh.get("/notices/").status_code == 200
+    # a code WeChat does not know is refused, nothing bound
+    other = type(client)()
+    other.get("/login/wechat/")
+    r = other.get(f"/login/wechat/callback/?code=bogus&state={other.session['wechat_state']}")
+    assert r["Location"] == "/login/phone/" and "wechat_openid_pending" not in other.session
+
+
+@time_machine.travel(NOON, tick=False)
+def test_one_wechat_identity_belongs_to_one_account(world, providers):
+    from wenming.core.errors import TransitionRefused
+    from wenming.regions.wechat_signin import wechat_bind
+
+    wechat_bind(user=world.citizen, openid="oShared")
+    with pytest.raises(TransitionRefused):
+        wechat_bind(user=world.citizen_b, openid="oShared")
+    assert User.objects.get(pk=world.citizen_b.pk).wechat_openid == ""
