@@ -30,6 +30,7 @@ api_v1 = [
     path("orders/<int:pk>/withdraw/", orders_api.OrderWithdrawApi.as_view(), name="order-withdraw"),
     path("orders/<int:pk>/recommend/", orders_api.OrderRecommendApi.as_view(), name="order-recommend"),
     path("orders/<int:pk>/accept/", orders_api.OrderAcceptApi.as_view(), name="order-accept"),
+    path("orders/<int:pk>/appoint/", orders_api.OrderAppointApi.as_view(), name="order-appoint"),
     path("orders/<int:pk>/decline/", orders_api.OrderDeclineApi.as_view(), name="order-decline"),
     path("orders/<int:pk>/complete/", orders_api.OrderCompleteApi.as_view(), name="order-complete"),
     path("orders/<int:pk>/photos/", orders_api.OrderPhotosApi.as_view(), name="order-photos"),

@@ -14,6 +14,7 @@ from wenming.orders import permissions, selectors, services
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import (
     AcceptIn,
+    AppointIn,
     CompleteIn,
     DispatchIn,
     EventOut,
@@ -124,6 +125,15 @@ class OrderAcceptApi(APIView):
     def post(self, request, pk):
         data = _parse(AcceptIn, request)
         return _order_response(request, services.order_accept(order_id=pk, actor=request.user, team_id=data["team"]))
+
+
+class OrderAppointApi(APIView):
+    """The team's leader proposes (or changes) when the team will come; the citizen is told."""
+
+    @extend_schema(request=AppointIn, responses=OrderOut)
+    def post(self, request, pk):
+        data = _parse(AppointIn, request)
+        return _order_response(request, services.order_appoint(order_id=pk, actor=request.user, at=data["at"]))
 
 
 class OrderDeclineApi(APIView):

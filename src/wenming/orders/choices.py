@@ -29,6 +29,7 @@ class EventKind(models.TextChoices):
     CANCEL = "cancel", "取消"
     REJECT = "reject", "驳回"
     ESCALATE = "escalate", "超时升级"
+    APPOINT = "appoint", "约定服务时间"
 
 
 class OfferStatus(models.TextChoices):
@@ -50,6 +51,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "rate": (frozenset({S.COMPLETED}), S.RATED),
     "cancel": (frozenset({S.SUBMITTED, S.DISPATCHED, S.ACCEPTED}), S.CANCELLED),
     "reject": (frozenset({S.SUBMITTED, S.DISPATCHED}), S.REJECTED),
+    "appoint": (frozenset({S.ACCEPTED}), None),  # the team proposes when it will come (约定时间)
 }
 
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.DISPATCHED, S.ACCEPTED})

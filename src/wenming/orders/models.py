@@ -62,6 +62,7 @@ class Order(models.Model):
     submitted_at = models.DateTimeField("点单时间")
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
+    appointment_at = models.DateTimeField("约定服务时间", null=True, blank=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)

@@ -4,6 +4,8 @@ Keys carry the order's version, so a re-dispatch or a second escalation is news 
 a job re-run is not.
 """
 
+from django.utils import timezone
+
 from wenming.core.notices import notify, register
 from wenming.core.validators import mask_phone
 from wenming.orders.models import Order
@@ -16,6 +18,7 @@ register("orders:placed", "新订单待派单", wechat=True, roles=DISPATCHER_RO
 register("orders:dispatched", "派给本队的订单", sms=True, roles={Role.TEAM_LEADER})
 register("orders:team", "我的订单：服务队伍已确定", sms=True, roles=PEOPLE)
 register("orders:accepted", "我的订单：队伍已接单", sms=True, roles=PEOPLE)
+register("orders:appointment", "我的订单：约定的服务时间", sms=True, roles=PEOPLE)
 register("orders:declined", "队伍拒单，待重新派单", wechat=True, roles=DISPATCHER_ROLES)
 register("orders:completed", "我的订单：服务完成待评价", sms=True, roles=PEOPLE)
 register("orders:escalated", "订单超时升级督办", wechat=True, roles=DISPATCHER_ROLES)
@@ -65,6 +68,16 @@ def accepted(order: Order) -> None:
         notify([order.citizen], key=f"orders:accepted:{order.pk}:{order.version}", link=_link(order),
                title=f"「{team}」已接单，将与您联系", body=f"{order.service_item.name} · 队长 {leader}",
                params=[order.service_item.name[:12], team[:12], leader[:16]])
+
+
+def appointment(order: Order) -> None:
+    """The citizen learns when the team will come (and again when the time changes)."""
+    if order.citizen_id and order.appointment_at:
+        team, leader = _team_line(order.team)
+        when = f"{timezone.localtime(order.appointment_at):%m月%d日 %H:%M}"
+        notify([order.citizen], key=f"orders:appointment:{order.pk}:{order.version}", link=_link(order),
+               title=f"「{team}」将于 {when} 上门服务", body=f"{order.service_item.name} · 队长 {leader}",
+               params=[order.service_item.name[:12], when, team[:12]])
 
 
 def declined(order: Order, reason: str) -> None:

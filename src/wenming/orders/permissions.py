@@ -54,6 +54,7 @@ def allowed_actions(user, order) -> list[str]:
     checks = {
         "dispatch": can_dispatch, "withdraw": can_dispatch, "accept": can_accept, "decline": can_decline,
         "complete": can_complete, "rate": can_rate, "cancel": can_cancel, "reject": can_reject,
+        "appoint": can_complete,
     }
     out = []
     for action, check in checks.items():

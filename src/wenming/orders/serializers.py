@@ -44,6 +44,10 @@ class OptionalReasonIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AppointIn(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="约定的上门服务时间（现在到 60 天之内）")
+
+
 class AcceptIn(serializers.Serializer):
     team = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -82,7 +86,8 @@ class OrderOut(serializers.ModelSerializer):
         fields = [
             "id", "number", "status", "status_display", "service_item", "description", "address",
             "contact_name", "contact_phone", "station", "team", "dispatch_mode", "due_at", "is_overdue",
-            "escalation_level", "submitted_at", "dispatched_at", "accepted_at", "completed_at", "rated_at",
+            "escalation_level", "submitted_at", "dispatched_at", "accepted_at", "appointment_at", "completed_at",
+            "rated_at",
             "cancelled_at", "rejected_at", "summary", "served_count", "score", "comment", "rated_by_default",
             "reason", "photos",
         ]

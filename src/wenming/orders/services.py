@@ -1,6 +1,7 @@
 """Every write to an order (DESIGN §3). Each transition is one transaction: read in scope,
 check the role, compare-and-set the state, write the event."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, TransitionRefused
@@ -35,7 +37,7 @@ from wenming.volunteers.services import service_hours_credit
 
 ACTION_LABEL = {
     "dispatch": "派单", "withdraw": "撤回", "accept": "接单", "decline": "拒单", "complete": "完成",
-    "rate": "评价", "cancel": "取消", "reject": "驳回",
+    "rate": "评价", "cancel": "取消", "reject": "驳回", "appoint": "约定时间",
 }
 
 
@@ -379,6 +381,32 @@ def order_add_photos(*, order_id, actor, photos) -> list[OrderPhoto]:
 
 
 # ---------------------------------------------------------------------------- 评单
+
+
+APPOINT_AHEAD = dt.timedelta(days=60)
+
+
+@transaction.atomic
+def order_appoint(*, order_id, actor, at) -> Order:
+    """The team that took the order proposes when it will come (约定服务时间); the citizen is
+    told. It may be changed until the service is done: each change is a step of its own."""
+    order = _get_locked(user=actor, order_id=order_id)
+    FLOW.check(order, "appoint")
+    if not permissions.can_complete(actor, order):
+        raise ActionForbidden("只有接单队伍的队长可以约定服务时间", code="not_your_team")
+    now = timezone.now()
+    if isinstance(at, str):
+        at = parse_datetime(at.strip()) if len(at) <= 40 else None
+    if isinstance(at, dt.datetime) and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if not isinstance(at, dt.datetime):
+        raise InvalidInput("输入有误", errors={"at": ["请填写服务时间"]})
+    if not now <= at <= now + APPOINT_AHEAD:
+        raise InvalidInput("输入有误", errors={"at": ["服务时间应在现在到 60 天之内"]})
+    order = FLOW.step(order, actor=actor, kind=EventKind.APPOINT, fields={"appointment_at": at},
+                      note=f"约定 {timezone.localtime(at):%m月%d日 %H:%M} 上门", data={"at": at.isoformat()})
+    notices.appointment(order)
+    return order
 
 
 @transaction.atomic

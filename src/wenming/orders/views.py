@@ -150,7 +150,7 @@ def act(request, pk, action):
     messages_ok = {
         "dispatch": "已派单", "withdraw": "已撤回派单", "accept": "已接单，请按时上门服务", "decline": "已拒单，订单退回派单台",
         "complete": "已提交完成情况，服务时长已记入志愿者名下", "rate": "感谢您的评价！", "cancel": "订单已取消",
-        "reject": "订单已驳回",
+        "reject": "订单已驳回", "appoint": "服务时间已约定，已通知群众",
     }
     calls = {
         "dispatch": lambda: services.order_dispatch(order_id=pk, actor=user, team_id=post.get("team") or None,
@@ -166,6 +166,7 @@ def act(request, pk, action):
                                             comment=post.get("comment", "")),
         "cancel": lambda: services.order_cancel(order_id=pk, actor=user, reason=post.get("reason", "")),
         "reject": lambda: services.order_reject(order_id=pk, actor=user, reason=post.get("reason", "")),
+        "appoint": lambda: services.order_appoint(order_id=pk, actor=user, at=post.get("at", "")),
     }
     if action not in calls:
         raise NotFound()

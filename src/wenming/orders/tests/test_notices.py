@@ -78,3 +78,24 @@ def test_a_refused_step_sends_nothing(flow, world):
     r = flow.post(world.citizen, oid, "dispatch", {"team": world.team.pk})
     assert r.status_code == 403
     assert Notice.objects.count() == before
+
+
+@pytest.mark.parametrize("at, ok", [
+    (dt.timedelta(hours=20), True), (dt.timedelta(days=61), False), (-dt.timedelta(hours=1), False),
+    ("not a time", False), ("", False), ("2026-13-45T99:99", False), ("9" * 500, False),
+])
+def test_the_team_proposes_a_time_and_the_citizen_hears_it(flow, world, at, ok):
+    oid = flow.place()
+    flow.dispatch(oid)
+    flow.accept(oid)
+    when = (timezone.now() + at).isoformat() if isinstance(at, dt.timedelta) else at
+    r = flow.post(world.team_leader, oid, "appoint", {"at": when})
+    order = Order.objects.get(pk=oid)
+    if ok:
+        assert r.status_code == 200 and r.json()["appointment_at"]
+        assert order.appointment_at is not None and order.status == "accepted"
+        assert titles(world.citizen)[-1].endswith("上门服务")
+    else:
+        assert r.status_code == 400, r.json()
+        assert order.appointment_at is None
+        assert not any(t.endswith("上门服务") for t in titles(world.citizen))

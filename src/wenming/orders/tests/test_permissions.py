@@ -1,6 +1,7 @@
 """Role × action × in/out of scope (DESIGN §1, §4): out of scope is 404, a role that may not act is 403."""
 
 import pytest
+from django.utils import timezone
 from django.core.cache import cache
 
 from wenming.orders.models import Order
@@ -10,16 +11,17 @@ from wenming.orders.tests.conftest import rolled_back, snapshot
 STATE_FOR = {
     "dispatch": "submitted", "withdraw": "dispatched", "accept": "dispatched", "decline": "dispatched",
     "complete": "accepted", "rate": "completed", "cancel": "dispatched", "reject": "dispatched",
+    "appoint": "accepted",
 }
 ACTIONS = list(STATE_FOR)
 ALL_404 = dict.fromkeys(ACTIONS, 404)
 DISPATCHER = {"dispatch": 200, "withdraw": 200, "accept": 403, "decline": 403, "complete": 403, "rate": 403,
-              "cancel": 200, "reject": 200}
+              "cancel": 200, "reject": 200, "appoint": 403}
 
 # the order is placed by `citizen` at station A (龙舌坝社区) and dispatched to `team`, led by `team_leader`
 EXPECTED = {
     "citizen": {"dispatch": 403, "withdraw": 403, "accept": 403, "decline": 403, "complete": 403, "rate": 200,
-                "cancel": 200, "reject": 403},
+                "cancel": 200, "reject": 403, "appoint": 403},
     "citizen_b": ALL_404,
     "station_admin": DISPATCHER,
     "institute_admin": DISPATCHER,
@@ -28,11 +30,11 @@ EXPECTED = {
     "leader": dict.fromkeys(ACTIONS, 403),
     # a submitted order has no team yet, so the leader and members cannot see it
     "team_leader": {"dispatch": 404, "withdraw": 403, "accept": 200, "decline": 200, "complete": 200, "rate": 403,
-                    "cancel": 403, "reject": 403},
+                    "cancel": 403, "reject": 403, "appoint": 200},
     "team_leader_2": ALL_404,
     "team_leader_b": ALL_404,
     "volunteer_user": {"dispatch": 404, "withdraw": 403, "accept": 403, "decline": 403, "complete": 403,
-                       "rate": 403, "cancel": 403, "reject": 403},
+                       "rate": 403, "cancel": 403, "reject": 403, "appoint": 403},
     "dept_handler": ALL_404,
     "office_admin": ALL_404,
 }
@@ -46,6 +48,7 @@ def _payload(flow, action):
         "dispatch": {"team": flow.w.team.pk}, "withdraw": {"reason": "派错了"}, "accept": {},
         "decline": {"reason": "人手不足"}, "complete": flow.complete_payload(), "rate": {"score": 5},
         "cancel": {"reason": "不需要了"}, "reject": {"reason": "不属于服务范围"},
+        "appoint": {"at": (timezone.now() + timezone.timedelta(hours=20)).isoformat()},
     }[action]
 
 
