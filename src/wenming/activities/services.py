@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wenming.activities import selectors
+from wenming.activities import notices, selectors
 from wenming.activities.choices import (
     ACTION_LABEL,
     TRANSITIONS,
@@ -132,6 +132,7 @@ def activity_publish(*, actor, data: PublishInput) -> Activity:
         qr_secret=secrets.token_hex(16))
     FLOW.record(activity, actor=actor, kind="publish", from_status="", to_status=activity.status,
                 at=activity.created_at)
+    notices.published(activity)
     return activity
 
 

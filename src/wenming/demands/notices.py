@@ -32,6 +32,8 @@ REPORTERS = {Role.CITIZEN, Role.VOLUNTEER, Role.TEAM_LEADER, Role.CADRE}
 register("demands:recorded", "新诉求待受理", wechat=True, roles=OFFICE)
 register("demands:assigned", "派给本部门的诉求", sms=True, wechat=True, roles={Role.DEPT_HANDLER})
 register("demands:urged", "督办", sms=True, wechat=True, roles={Role.DEPT_HANDLER})
+# a deadline about to pass cannot wait for the digest: urgent, by SMS at once
+register("demands:sign-soon", "签收时限将到", sms=True, wechat=True, urgent=True, roles={Role.DEPT_HANDLER})
 register("demands:return-requested", "退单申请待审批", roles=OFFICE)
 register("demands:return-decided", "退单审批结果", roles={Role.DEPT_HANDLER})
 register("demands:extension-requested", "延期申请待审批", roles=OFFICE)
@@ -71,6 +73,14 @@ def assigned(demand: Demand, assignments: list[Assignment]) -> None:
         notify(clerks(a.department_id), key=f"demands:assigned:{a.pk}", link=_link(demand),
                title=f"{'吹哨报到' if whistle else '新派单'}{role}：请在 {_at(a.sign_due_at)} 前签收",
                body=_what(demand))
+
+
+def sign_soon(assignment: Assignment) -> int:
+    """The department's clerks, before its signing deadline passes (once per assignment)."""
+    demand = assignment.demand
+    return notify(clerks(assignment.department_id), key=f"demands:sign-soon:{assignment.pk}", link=_link(demand),
+                  title=f"请在 {_at(assignment.sign_due_at)} 前签收：{demand.number}", body=_what(demand),
+                  params=[demand.number, _at(assignment.sign_due_at)])
 
 
 def _with(demand: Demand, label: str, text: str) -> str:

@@ -337,6 +337,17 @@ def overdue_assignments(*, now=None) -> QuerySet[Assignment]:
         | Q(status=AssignmentStatus.SIGNED, is_lead=True, reply_due_at__lt=now))
 
 
+SIGN_REMINDER = dt.timedelta(minutes=30)
+
+
+def assignments_to_sign_soon(*, now=None) -> QuerySet[Assignment]:
+    """Unsigned assignments whose signing deadline (by default two working hours) passes within
+    SIGN_REMINDER: their department is reminded before it does."""
+    now = now or timezone.now()
+    return Assignment.objects.filter(status=AssignmentStatus.PENDING, sign_due_at__gt=now,
+                                     sign_due_at__lte=now + SIGN_REMINDER).select_related("demand", "department")
+
+
 def rates_unit_for(*, user, department=None, node=None) -> tuple[int | None, int | None]:
     """Which department and which place a rates query of `user` is about (ids from the query,
     or None): a department's clerk sees their own department only, a node outside the caller's

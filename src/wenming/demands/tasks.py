@@ -6,7 +6,8 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from wenming.demands.selectors import overdue_assignments
+from wenming.demands import notices
+from wenming.demands.selectors import assignments_to_sign_soon, overdue_assignments
 from wenming.demands.services import assignment_auto_urge
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,26 @@ def urge_overdue_demands(now=None) -> int:
     return changed
 
 
+def remind_sign_deadlines(now=None) -> int:
+    """Remind each department of a demand it has not signed for before the deadline passes
+    (吹哨报到: two working hours by default). Idempotent: once per assignment."""
+    sent = 0
+    for assignment in assignments_to_sign_soon(now=now).iterator():
+        try:
+            sent += notices.sign_soon(assignment)
+        except Exception:
+            logger.exception("reminding demand assignment %s failed", assignment.pk)
+    return sent
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def urge_overdue_demands_task():
     return urge_overdue_demands()
 
 
-JOBS = {"urge-overdue-demands": urge_overdue_demands}
+@db_periodic_task(crontab(minute="*/10"))
+def remind_sign_deadlines_task():
+    return remind_sign_deadlines()
+
+
+JOBS = {"urge-overdue-demands": urge_overdue_demands, "remind-sign-deadlines": remind_sign_deadlines}

@@ -162,3 +162,21 @@ def test_the_calendar_page_query_count_does_not_grow_with_activities(world, publ
     client.force_login(world.volunteer_user)
     with django_assert_max_num_queries(12):
         assert client.get("/activities/").status_code == 200
+
+
+def test_the_areas_volunteers_hear_of_a_new_activity_and_those_signed_up_are_reminded(world, future):
+    import datetime as dt
+
+    from wenming.activities.services import signup_create
+    from wenming.activities.tasks import remind_activities
+    from wenming.core.models import Notice
+
+    # 王芳 (vol1, with an account) lives in 龙舌坝社区, where the activity is published
+    published = Notice.objects.get(key=f"activities:published:{future.pk}")
+    assert published.user == world.volunteer_user and published.title.endswith(future.title)
+    signup_create(actor=world.volunteer_user, activity_id=future.pk)
+    assert remind_activities(now=future.starts_at - dt.timedelta(hours=3)) == 0
+    assert remind_activities(now=future.starts_at - dt.timedelta(hours=1)) == 1
+    assert remind_activities(now=future.starts_at - dt.timedelta(minutes=30)) == 0  # once
+    reminder = Notice.objects.get(key=f"activities:starts-soon:{future.pk}")
+    assert reminder.user == world.volunteer_user and "请按时签到" in reminder.body

@@ -161,3 +161,19 @@ def test_the_department_inbox_searches_and_filters(dw, walk):
     assert second.number in page and first.number not in page
     assert inbox.get("/demands/inbox/?status=nonsense&q=" + "x" * 4000).status_code == 200
     assert inbox.get("/demands/inbox/?status=%00").status_code == 400
+
+
+def test_a_department_is_reminded_once_before_its_signing_deadline_passes(dw, walk):
+    from wenming.core.models import Delivery
+    from wenming.demands.tasks import remind_sign_deadlines
+
+    d = walk.to("assigned", by=dw.citizen)
+    a = d.assignments.get()
+    assert remind_sign_deadlines(now=a.sign_due_at - dt.timedelta(hours=1)) == 0  # not yet
+    assert remind_sign_deadlines(now=a.sign_due_at - dt.timedelta(minutes=20)) == 1
+    assert remind_sign_deadlines(now=a.sign_due_at - dt.timedelta(minutes=10)) == 0  # once
+    assert remind_sign_deadlines(now=a.sign_due_at + dt.timedelta(minutes=1)) == 0  # past: the urge's job
+    n = Notice.objects.get(key=f"demands:sign-soon:{a.pk}")
+    assert n.user == dw.dept_handler and n.title.startswith("请在")
+    # urgent: the clerk gets it by SMS although clerks are on the daily digest
+    assert Delivery.objects.filter(key=n.key, channel="sms", urgent=True).exists()
