@@ -1,8 +1,8 @@
 """Role × action × in/out of scope (DESIGN §1, §4): out of scope is 404, a role that may not act is 403."""
 
 import pytest
-from django.utils import timezone
 from django.core.cache import cache
+from django.utils import timezone
 
 from wenming.orders.models import Order
 from wenming.orders.tests.conftest import rolled_back, snapshot
