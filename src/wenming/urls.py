@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -45,6 +47,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # browsers ask for /favicon.ico before reading the page's icon link
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

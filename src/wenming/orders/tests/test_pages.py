@@ -128,3 +128,10 @@ def test_the_console_searches_and_only_calendar_editors_hear_of_missing_holidays
     monkeypatch.setattr(views, "uncovered_years", lambda: [2099])
     assert "2099" not in admin.get("/orders/console/").content.decode()  # a station admin cannot enter them
     assert "2099" in signed_in(w.center_admin).get("/orders/console/").content.decode()
+
+
+def test_the_site_has_an_icon_and_the_order_form_offers_the_nearest_station(world, client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"].endswith(".svg")
+    page = client.get("/orders/new/").content.decode()
+    assert 'rel="icon"' in page and "data-nearest" in page and "data-lat=" in page

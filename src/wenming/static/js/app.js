@@ -12,6 +12,8 @@
    data-hint="#unit-hint" data-hint-prefix="建议责任单位："
                               on a select: show the chosen option's data-unit after the prefix
    data-scroll-into-view      scroll the element into view on load
+   data-nearest="#select" data-msg="#msg"
+                              on a button: select the option (with data-lat/data-lng) nearest the device
    data-locate="auto|button|submit" data-lat="#lat" data-lng="#lng" data-msg="#loc"
                               fill latitude/longitude from the device: on load, on a click of
                               this button, or before this form submits
@@ -33,6 +35,29 @@
       if (done) done();
     }, function () { say(msg, el.dataset.fail); if (done) done(); }, { timeout: 8000 });
   }
+
+  function nearest(button) {
+    var select = $(button.dataset.nearest), msg = $(button.dataset.msg);
+    if (!select || !navigator.geolocation) { say(msg, "此设备无法定位，请在列表中选择"); return; }
+    say(msg, "正在定位…");
+    navigator.geolocation.getCurrentPosition(function (p) {
+      var best = null, bestD = Infinity, lat = p.coords.latitude, lng = p.coords.longitude;
+      Array.prototype.forEach.call(select.options, function (o) {
+        if (!o.dataset.lat) return;
+        var dy = parseFloat(o.dataset.lat) - lat, dx = (parseFloat(o.dataset.lng) - lng) * Math.cos(lat * Math.PI / 180);
+        var d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = o; }
+      });
+      if (!best) { say(msg, "没有可比较的站点位置，请在列表中选择"); return; }
+      select.value = best.value;
+      say(msg, "已选最近的站：" + best.textContent + "（约 " + (Math.sqrt(bestD) * 111).toFixed(1) + " 公里）");
+    }, function () { say(msg, "定位失败，请在列表中选择"); }, { timeout: 8000 });
+  }
+
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-nearest]");
+    if (b) { e.preventDefault(); nearest(b); }
+  });
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
