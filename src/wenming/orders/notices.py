@@ -45,11 +45,24 @@ def dispatched(order: Order, teams) -> None:
            body=f"{order.number} · {order.address}")
 
 
-def _team_line(team) -> tuple[str, str]:
+def _leader(team) -> tuple[str, str]:
+    """The team leader's name and masked phone (the citizen calls the team, not a stranger)."""
     leader = team.leader
-    phone = mask_phone(leader.phone) if leader else ""
-    name = (leader.full_name or leader.username) if leader else ""
+    if leader is None:
+        return "", ""
+    return (leader.full_name or leader.username), mask_phone(leader.phone)
+
+
+def _team_line(team) -> tuple[str, str]:
+    name, phone = _leader(team)
     return team.name, f"{name} {phone}".strip()
+
+
+def _sms_params(order: Order, *middle) -> list[str]:
+    """The SMS template's parameters: the service, what the step adds, the team, its leader and
+    the leader's masked phone — each cut to the 12 characters a template variable may hold."""
+    name, phone = _leader(order.team)
+    return [order.service_item.name[:12], *[str(m)[:12] for m in middle], order.team.name[:12], name[:12], phone]
 
 
 def team_assigned(order: Order) -> None:
@@ -58,7 +71,7 @@ def team_assigned(order: Order) -> None:
         team, leader = _team_line(order.team)
         notify([order.citizen], key=f"orders:team:{order.pk}:{order.version}", link=_link(order),
                title=f"您的订单已派给「{team}」", body=f"{order.service_item.name} · 队长 {leader}",
-               params=[order.service_item.name[:12], team[:12], leader[:16]])
+               params=_sms_params(order))
 
 
 def accepted(order: Order) -> None:
@@ -67,7 +80,7 @@ def accepted(order: Order) -> None:
         team, leader = _team_line(order.team)
         notify([order.citizen], key=f"orders:accepted:{order.pk}:{order.version}", link=_link(order),
                title=f"「{team}」已接单，将与您联系", body=f"{order.service_item.name} · 队长 {leader}",
-               params=[order.service_item.name[:12], team[:12], leader[:16]])
+               params=_sms_params(order))
 
 
 def appointment(order: Order) -> None:
@@ -77,7 +90,7 @@ def appointment(order: Order) -> None:
         when = f"{timezone.localtime(order.appointment_at):%m月%d日 %H:%M}"
         notify([order.citizen], key=f"orders:appointment:{order.pk}:{order.version}", link=_link(order),
                title=f"「{team}」将于 {when} 上门服务", body=f"{order.service_item.name} · 队长 {leader}",
-               params=[order.service_item.name[:12], when, team[:12]])
+               params=_sms_params(order, when))
 
 
 def declined(order: Order, reason: str) -> None:

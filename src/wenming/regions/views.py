@@ -72,6 +72,8 @@ def phone_login(request):
             ctx["sent"] = post.get("action") != "send" or ctx["sent"]
             ctx["register"] = exc.code == "registration_needed" or bool(post.get("name"))
             ctx["errors"] = {k: "；".join(v) for k, v in exc.errors.items()}
+            if exc.code == "registration_needed" and not post.get("name"):
+                ctx["errors"] = {}  # the first time these fields are asked for is not a mistake
             if not exc.errors or exc.code == "registration_needed":
                 messages.error(request, exc.message)
             ctx["code"] = post.get("code", "")[:6] if exc.code == "registration_needed" else ""
