@@ -146,6 +146,9 @@ class Demand(models.Model):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = ProtectedField("联系电话", blank=True, default="")
+    # the contact phone's keyed hash, kept by save(): a demand raised by hotline or on a visit is
+    # claimed by the citizen who later proves this phone (demands.services.demands_claim)
+    contact_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
     reporter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="demands",
                                  verbose_name="诉求人（账号）")
     recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -201,6 +204,14 @@ class Demand(models.Model):
             models.CheckConstraint(condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
                                    name="demand_merged_has_target"),
         ]
+
+    def save(self, *args, **kwargs):
+        from wenming.core.crypto import digest
+
+        self.contact_digest = digest(self.contact_phone or "")
+        if kwargs.get("update_fields") is not None and "contact_phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_digest"}
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.number or f"#{self.pk}"

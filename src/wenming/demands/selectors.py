@@ -113,6 +113,15 @@ def _matching(qs: QuerySet[Demand], q: str) -> QuerySet[Demand]:
                      | Q(node__name__icontains=q))
 
 
+def claimable_demands(user) -> QuerySet[Demand]:
+    """Demands raised for the phone `user` has proved is theirs (by SMS code) with no reporter
+    account yet: by the hotline, on a cadre's visit. Only a citizen claims them."""
+    if (getattr(user, "role", "") != Role.CITIZEN or not getattr(user, "phone_verified_at", None)
+            or not getattr(user, "phone_digest", "")):
+        return Demand.objects.none()
+    return Demand.objects.filter(reporter__isnull=True, contact_digest=user.phone_digest)
+
+
 def whistle_board_for(*, user, q: str = "") -> QuerySet[Demand]:
     """The dispatcher's board: demands waiting to be accepted or sent, oldest first. Each row carries
     `maybe_duplicate` (the 疑似重复 badge), computed in the same query (`with_duplicate_flag`)."""

@@ -108,10 +108,16 @@ def report(request):
 
 @login_required
 def mine(request):
+    if request.method == "POST":
+        n = run_service(request, services.demands_claim, actor=request.user)
+        if n:
+            messages.success(request, f"已认领 {n} 件诉求")
+        return redirect("demands:mine")
     qs = selectors.demand_list_for(user=request.user)
     qs = qs.filter(reporter=request.user) if request.user.role == Role.CITIZEN else qs.filter(
         recorded_by=request.user)
     return render(request, "demands/mine.html", {"demands": qs[:200],
+                                                 "claimable": selectors.claimable_demands(request.user).count(),
                                                  "followed": selectors.followed_by(user=request.user)[:50]})
 
 

@@ -42,6 +42,9 @@ class Order(models.Model):
                                 related_name="orders", verbose_name="点单人")
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = ProtectedField("联系电话")
+    # the contact phone's keyed hash, kept by save(): an order placed without an account is
+    # claimed by the account that later proves this phone (orders.services.orders_claim)
+    contact_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
     address = models.CharField("服务地址", max_length=200)
     description = models.TextField("需求描述")
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -94,6 +97,14 @@ class Order(models.Model):
                 condition=~models.Q(status__in=["accepted", "completed", "rated"]) | models.Q(team__isnull=False),
                 name="order_served_has_team"),
         ]
+
+    def save(self, *args, **kwargs):
+        from wenming.core.crypto import digest
+
+        self.contact_digest = digest(self.contact_phone or "")
+        if kwargs.get("update_fields") is not None and "contact_phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_digest"}
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.number or f"#{self.pk}"

@@ -50,6 +50,13 @@ def order_list_for(*, user, status: str | None = None, overdue: bool | None = No
     return qs.select_related("service_item__category", "station", "team", "citizen")
 
 
+def claimable_orders(user) -> QuerySet[Order]:
+    """Orders placed without an account from the phone `user` has proved is theirs (by SMS code)."""
+    if not getattr(user, "phone_verified_at", None) or not getattr(user, "phone_digest", ""):
+        return Order.objects.none()
+    return Order.objects.filter(citizen__isnull=True, contact_digest=user.phone_digest)
+
+
 def orders_matching(qs: QuerySet[Order], q: str) -> QuerySet[Order]:
     """Orders whose number, need, address, service or team has `q` (the console's search)."""
     q = " ".join(str(q or "").split())[:50]

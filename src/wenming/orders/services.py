@@ -508,3 +508,13 @@ def order_escalate(*, order_id, now=None) -> Order | None:
     notices.escalated(order)
     return order
 
+
+@transaction.atomic
+def orders_claim(*, actor) -> int:
+    """认领: the orders placed without an account from the phone `actor` has proved become
+    theirs — they follow and rate them like their own. Returns how many were claimed."""
+    from wenming.orders.selectors import claimable_orders
+
+    ids = list(claimable_orders(actor).values_list("pk", flat=True))
+    return Order.objects.filter(pk__in=ids, citizen__isnull=True).update(citizen=actor)
+

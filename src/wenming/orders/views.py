@@ -1,5 +1,6 @@
 """Order pages. Each view parses the form, calls the same service the API calls, and redirects."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -60,8 +61,14 @@ def place(request):
 
 @login_required
 def mine(request):
+    if request.method == "POST":
+        n = run_service(request, services.orders_claim, actor=request.user)
+        if n:
+            messages.success(request, f"已认领 {n} 个订单")
+        return redirect("orders:mine")
     orders = selectors.order_list_for(user=request.user).filter(citizen=request.user).prefetch_related("events")
-    return render(request, "orders/mine.html", {"orders": orders})
+    return render(request, "orders/mine.html", {"orders": orders,
+                                                "claimable": selectors.claimable_orders(request.user).count()})
 
 
 @login_required

@@ -128,6 +128,9 @@ class User(AbstractUser):
     phone = ProtectedField("手机号", blank=True, default="")
     # the phone's keyed hash, kept by save(): finding the account of a phone without decrypting
     phone_digest = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    # when the person last proved this phone is theirs (an SMS code): records left with the number
+    # before they had an account may then be claimed (orders, demands)
+    phone_verified_at = models.DateTimeField("手机号验证时间", null=True, blank=True, editable=False)
     # the person's openid under the district's 公众号, bound at WeChat sign-in; template messages go there
     wechat_openid = models.CharField("微信 openid", max_length=64, blank=True, default="", editable=False)
     # API tokens issued before this moment no longer authenticate (regions.auth)

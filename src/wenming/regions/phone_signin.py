@@ -110,4 +110,6 @@ def phone_sign_in(*, phone, code, name: str = "", node_id=None, now=None) -> tup
             created = True
         if PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
             raise TransitionRefused("验证码已使用，请重新获取", code="code_used")
+        User.objects.filter(pk=user.pk).update(phone_verified_at=now)
+        user.phone_verified_at = now
     return user, created

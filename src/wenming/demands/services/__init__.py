@@ -16,6 +16,7 @@ from wenming.demands.services.intake import (
     RecordInput,
     demand_record,
     demand_record_merged,
+    demands_claim,
     record_duplicates,
     visit_record,
 )
@@ -35,6 +36,6 @@ from wenming.demands.services.timers import assignment_auto_urge
 __all__ = [
     "FLOW", "TEXT_MAX", "DuplicatesFound", "RecordInput", "assignment_auto_urge", "deadline_rule_delete", "deadline_rule_save",
     "demand_accept", "demand_assign", "demand_callback", "demand_merge", "demand_record", "demand_record_merged",
-    "demand_reject", "demand_reply", "demand_sign", "demand_urge", "extension_decide", "extension_request",
+    "demand_reject", "demands_claim", "demand_reply", "demand_sign", "demand_urge", "extension_decide", "extension_request",
     "household_save", "household_update", "record_duplicates", "return_decide", "return_request", "visit_record",
 ]

@@ -271,3 +271,14 @@ def visit_record(*, actor, household_id, note: str = "", now=None) -> Visit:
         raise ActionForbidden("只有该户的包联干部可以登记走访", code="not_your_household")
     return Visit.objects.create(household=household, cadre=actor, at=now or timezone.now(),
                                 note=text(note, "note", required=False))
+
+
+@transaction.atomic
+def demands_claim(*, actor) -> int:
+    """认领: the demands raised for the phone `actor` has proved (a hotline call, a cadre's visit)
+    become theirs: they are told of each step and rate the handling. Returns how many."""
+    from wenming.demands.selectors import claimable_demands
+
+    ids = list(claimable_demands(actor).values_list("pk", flat=True))
+    return Demand.objects.filter(pk__in=ids, reporter__isnull=True).update(reporter=actor)
+

@@ -180,3 +180,40 @@ def test_one_wechat_identity_belongs_to_one_account(world, providers):
     with pytest.raises(TransitionRefused):
         wechat_bind(user=world.citizen_b, openid="oShared")
     assert User.objects.get(pk=world.citizen_b.pk).wechat_openid == ""
+
+
+@time_machine.travel(NOON, tick=False)
+def test_what_was_left_with_a_phone_is_claimed_by_the_account_that_proves_it(api, client, world, providers):
+    from wenming.core.testing import signed_in
+    from wenming.demands.models import Category, Demand
+    from wenming.orders.models import Order
+    from wenming.orders.services import PlaceInput, order_place
+
+    anonymous = order_place(actor=None, data=PlaceInput(service_item=world.item_elder.pk, description="帮忙买菜",
+                                                        address="龙舌坝社区5栋", contact_phone="13712345678",
+                                                        station=world.station_a.pk))
+    someone_elses = order_place(actor=None, data=PlaceInput(service_item=world.item_elder.pk, description="陪同就医",
+                                                            address="龙舌坝社区6栋", contact_phone="13700000000",
+                                                            station=world.station_a.pk))
+    category = Category.objects.create(name="市容环境", is_active=True)
+    hotline = Demand.objects.create(district=world.district, node=world.village_a, path=world.village_a.path,
+                                    channel="hotline", category=category, description="路灯不亮", address="3栋",
+                                    contact_phone="13712345678", status="received", collected_at=NOON)
+    # an account whose phone was typed in by someone is not proof: nothing to claim
+    unproved = User.objects.create(username="typed", role="citizen", node=world.village_a, phone="13712345678")
+    assert "认领" not in signed_in(unproved).get("/orders/mine/").content.decode()
+    assert signed_in(unproved).post("/orders/mine/").status_code == 302
+    assert Order.objects.get(pk=anonymous.pk).citizen is None
+    # the phone proved by an SMS code
+    code = _code_sent(api, "13712345678", providers)
+    r = client.post("/login/phone/", {"phone": "13712345678", "code": code, "action": "login"})
+    assert r.status_code == 302
+    me = User.objects.get(pk=unproved.pk)
+    assert me.phone_verified_at is not None
+    assert "认领这些订单" in client.get("/orders/mine/").content.decode()
+    client.post("/orders/mine/")
+    client.post("/demands/mine/")
+    assert Order.objects.get(pk=anonymous.pk).citizen == me
+    assert Order.objects.get(pk=someone_elses.pk).citizen is None
+    assert Demand.objects.get(pk=hotline.pk).reporter == me
+    assert "帮忙买菜" in client.get("/orders/mine/").content.decode()
