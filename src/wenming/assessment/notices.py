@@ -20,9 +20,26 @@ from django.utils import timezone
 
 from wenming.assessment.choices import UnitKind
 from wenming.assessment.models import Card, MaterialContribution, MaterialTask, Problem, Unit
-from wenming.core.notices import notify
+from wenming.core.notices import notify, register
 from wenming.regions.choices import Role
 from wenming.regions.models import Node, User
+
+# the kinds of message, with their default outside channels (core.notices); units' staff and
+# the office are on the daily SMS digest, so these come by WeChat and in the inbox
+UNIT_STAFF = {Role.DEPT_HANDLER, Role.INSTITUTE_ADMIN, Role.STATION_ADMIN, Role.CENTER_ADMIN}
+OFFICE = {Role.OFFICE_ADMIN, Role.INSPECTOR, Role.LEADER}
+register("assessment:tasks", "本月网报资料任务", roles=UNIT_STAFF)
+register("assessment:overdue", "网报资料逾期", roles=UNIT_STAFF)
+register("assessment:returned", "网报资料被退回", roles=UNIT_STAFF)
+register("assessment:decided", "网报资料审核结果", roles=UNIT_STAFF)
+register("assessment:filed", "网报资料待审核", roles=OFFICE)
+register("assessment:cooperate", "配合单位任务", roles=UNIT_STAFF)
+register("assessment:contribution", "配合材料已提交", roles=UNIT_STAFF)
+register("assessment:card", "红黄牌", roles=UNIT_STAFF)
+register("assessment:card-withdrawn", "红黄牌撤销", roles=UNIT_STAFF)
+register("assessment:appeal", "红黄牌申诉待处理", roles=OFFICE)
+register("assessment:rectify", "督查问题待整改", roles=UNIT_STAFF)
+register("assessment:fixed", "督查问题已整改待复查", roles=OFFICE)
 
 
 def unit_people(unit: Unit, *, with_responsible: bool = False) -> list[User]:

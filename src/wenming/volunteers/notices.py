@@ -8,11 +8,20 @@ news twice while another week of waiting is.
 
 from django.db.models import QuerySet
 
-from wenming.core.notices import notify
-from wenming.regions.choices import DISPATCHER_ROLES
+from wenming.core.notices import notify, register
+from wenming.regions.choices import DISPATCHER_ROLES, Role
 from wenming.regions.models import Node, User
 from wenming.volunteers.models import JoinRequest, Volunteer, VolunteerOrg
 from wenming.volunteers.permissions import ORG_REVIEWER_ROLES
+
+# the kinds of message, with their default outside channels (core.notices)
+PEOPLE = {Role.CITIZEN, Role.VOLUNTEER, Role.TEAM_LEADER}
+register("volunteers:reviewed", "志愿者注册审核结果", sms=True, roles=PEOPLE)
+register("volunteers:join", "入队申请待处理", roles={Role.TEAM_LEADER} | DISPATCHER_ROLES)
+register("volunteers:join-decided", "入队申请结果", roles=PEOPLE)
+register("volunteers:org-registered", "志愿服务组织入驻待审核", roles=DISPATCHER_ROLES)
+register("volunteers:org-reviewed", "组织入驻审核结果", sms=True, roles=PEOPLE)
+register("volunteers:remind", "待审核事项提醒", roles={Role.TEAM_LEADER} | DISPATCHER_ROLES)
 
 
 def nearest_admins(node: Node, roles=DISPATCHER_ROLES) -> list:
