@@ -65,32 +65,31 @@ def _sms_params(order: Order, *middle) -> list[str]:
     return [order.service_item.name[:12], *[str(m)[:12] for m in middle], order.team.name[:12], name[:12], phone]
 
 
+def _tell_citizen(order: Order, kind: str, title: str, *middle) -> None:
+    """The citizen hears of a step of their order: the team, its leader and how to reach them."""
+    if order.citizen_id and order.team_id:
+        _team, leader = _team_line(order.team)
+        notify([order.citizen], key=f"{kind}:{order.pk}:{order.version}", link=_link(order), title=title,
+               body=f"{order.service_item.name} · 队长 {leader}", params=_sms_params(order, *middle))
+
+
 def team_assigned(order: Order) -> None:
     """The citizen learns which team will come and how to reach its leader (派单)."""
-    if order.citizen_id and order.team_id:
-        team, leader = _team_line(order.team)
-        notify([order.citizen], key=f"orders:team:{order.pk}:{order.version}", link=_link(order),
-               title=f"您的订单已派给「{team}」", body=f"{order.service_item.name} · 队长 {leader}",
-               params=_sms_params(order))
+    if order.team_id:
+        _tell_citizen(order, "orders:team", f"您的订单已派给「{order.team.name}」")
 
 
 def accepted(order: Order) -> None:
     """The citizen learns the team took it (接单)."""
-    if order.citizen_id and order.team_id:
-        team, leader = _team_line(order.team)
-        notify([order.citizen], key=f"orders:accepted:{order.pk}:{order.version}", link=_link(order),
-               title=f"「{team}」已接单，将与您联系", body=f"{order.service_item.name} · 队长 {leader}",
-               params=_sms_params(order))
+    if order.team_id:
+        _tell_citizen(order, "orders:accepted", f"「{order.team.name}」已接单，将与您联系")
 
 
 def appointment(order: Order) -> None:
     """The citizen learns when the team will come (and again when the time changes)."""
-    if order.citizen_id and order.appointment_at:
-        team, leader = _team_line(order.team)
+    if order.team_id and order.appointment_at:
         when = f"{timezone.localtime(order.appointment_at):%m月%d日 %H:%M}"
-        notify([order.citizen], key=f"orders:appointment:{order.pk}:{order.version}", link=_link(order),
-               title=f"「{team}」将于 {when} 上门服务", body=f"{order.service_item.name} · 队长 {leader}",
-               params=_sms_params(order, when))
+        _tell_citizen(order, "orders:appointment", f"「{order.team.name}」将于 {when} 上门服务", when)
 
 
 def declined(order: Order, reason: str) -> None:

@@ -4,17 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from wenming.core import workflow
-from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
+from wenming.core.errors import InvalidInput
 from wenming.core.validators import validate_phone
 from wenming.regions.choices import Role
 from wenming.regions.models import Node, User
-from wenming.regions.selectors import in_scope
 from wenming.regions.services import user_create
 from wenming.volunteers import permissions
 from wenming.volunteers.models import (
     ServiceCategory,
     VolunteerOrg,
 )
+from wenming.volunteers.services.registration import review_placed
 
 # --- organisations: registration and review -----------------------------------------------------
 
@@ -114,20 +114,11 @@ ORG_REVIEW = workflow.review_flow(VolunteerOrg, noun="组织", pending=Volunteer
                                   approved=VolunteerOrg.Status.APPROVED, rejected=VolunteerOrg.Status.REJECTED)
 
 
-def _org_for_review(actor, org_id) -> VolunteerOrg:
-    org = VolunteerOrg.objects.select_related("node").filter(pk=workflow.number(org_id, "org")).first()
-    if org is None or not in_scope(actor, org.node):
-        raise NotFound()
-    return org
-
-
 @transaction.atomic
 def org_review(*, org_id, actor, approve: bool, note: str = "") -> VolunteerOrg:
     """The institute (town organisations) or the centre (any) approves or rejects an application."""
-    org = ORG_REVIEW.lock(lambda: _org_for_review(actor, org_id))
-    if not can_review_org(actor, org):
-        raise ActionForbidden("只有实践所、中心管理员可以审核组织", code="not_reviewer")
-    org = workflow.review(ORG_REVIEW, org, actor=actor, approve=approve, note=note)
+    org = review_placed(ORG_REVIEW, org_id, actor=actor, approve=approve, note=note,
+                        may=permissions.reviews_orgs(actor), refusal="只有实践所、中心管理员可以审核组织")
     from wenming.volunteers import notices
 
     notices.org_reviewed(org)

@@ -121,20 +121,27 @@ VOLUNTEER_REVIEW = workflow.review_flow(Volunteer, noun="志愿者", pending=Vol
                                         approved=Volunteer.Status.APPROVED, rejected=Volunteer.Status.REJECTED)
 
 
-def _volunteer_for_review(actor, volunteer_id) -> Volunteer:
-    volunteer = Volunteer.objects.select_related("node").filter(pk=workflow.number(volunteer_id, "volunteer")).first()
-    if volunteer is None or not in_scope(actor, volunteer.node):
-        raise NotFound()
-    return volunteer
+def review_placed(flow, pk, *, actor, approve: bool, note: str, may: bool, refusal: str):
+    """A review of a record placed at a node (a volunteer, an organisation): read in the actor's
+    scope and locked (404 outside), the role (403 `not_reviewer`), then the kit's review."""
+
+    def read():
+        found = flow.model.objects.select_related("node").filter(pk=workflow.number(pk, "id")).first()
+        if found is None or not in_scope(actor, found.node):
+            raise NotFound()
+        return found
+
+    record = flow.lock(read)
+    if not may:
+        raise ActionForbidden(refusal, code="not_reviewer")
+    return workflow.review(flow, record, actor=actor, approve=approve, note=note)
 
 
 @transaction.atomic
 def volunteer_review(*, volunteer_id, actor, approve: bool, note: str = "") -> Volunteer:
     """The home station (or anyone above it) approves or rejects a pending registration."""
-    volunteer = VOLUNTEER_REVIEW.lock(lambda: _volunteer_for_review(actor, volunteer_id))
-    if not can_review(actor, volunteer):
-        raise ActionForbidden("只有实践站、所、中心管理员可以审核志愿者", code="not_reviewer")
-    volunteer = workflow.review(VOLUNTEER_REVIEW, volunteer, actor=actor, approve=approve, note=note)
+    volunteer = review_placed(VOLUNTEER_REVIEW, volunteer_id, actor=actor, approve=approve, note=note,
+                              may=permissions.reviews_volunteers(actor), refusal="只有实践站、所、中心管理员可以审核志愿者")
     from wenming.volunteers import notices
 
     notices.volunteer_reviewed(volunteer)
