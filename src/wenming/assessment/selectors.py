@@ -7,6 +7,7 @@ Who sees what (docs/ASSESSMENT.md):
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from wenming.assessment.choices import TaskStatus, UnitKind
 from wenming.assessment.models import (
@@ -422,3 +423,23 @@ def nominee_photo_public(nominee) -> bool:
 def nominee_photo_readable(user, nominee) -> bool:
     return nominee.nominated_by_id == user.pk or (
         is_office(user) and campaign_list_for(user=user).filter(pk=nominee.campaign_id).exists())
+
+
+def month_overview_for(*, user, period: str, now=None) -> dict:
+    """The office's month at a glance: the tasks by status, how many are late, each unit's
+    progress (the units falling behind first) and how many units have no task this month."""
+    now = now or timezone.now()
+    tasks = list(task_list_for(user=user, period=period))
+    counts = {s: sum(t.status == s for t in tasks) for s in TaskStatus.values}
+    units, idle = [], 0
+    for unit in unit_list_for(user=user):
+        mine = [t for t in tasks if t.unit_id == unit.pk]
+        if not mine:
+            idle += 1
+            continue
+        units.append({"unit": unit, "total": len(mine), "filed": sum(t.first_submitted_at is not None for t in mine),
+                      "approved": sum(t.status == TaskStatus.APPROVED for t in mine),
+                      "late": sum(t.is_late(now) for t in mine)})
+    units.sort(key=lambda u: (-u["late"], u["filed"] - u["total"], u["unit"].name))
+    return {"counts": counts, "late": sum(1 for t in tasks if t.is_late(now)), "units": units, "idle": idle}
+

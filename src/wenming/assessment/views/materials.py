@@ -24,23 +24,8 @@ def home(request):
     if not selectors.is_office(request.user):
         return redirect("assessment:tasks")
     period = request.GET.get("period") or period_of(timezone.now())
-    tasks = list(selectors.task_list_for(user=request.user, period=period))
-    now = timezone.now()
-    counts = {s: sum(t.status == s for t in tasks) for s in TaskStatus.values}
-    late = sum(1 for t in tasks if t.is_late(now))
-    units, idle = [], 0
-    for unit in selectors.unit_list_for(user=request.user):
-        mine = [t for t in tasks if t.unit_id == unit.pk]
-        if not mine:
-            idle += 1
-            continue
-        units.append({"unit": unit, "total": len(mine), "filed": sum(t.first_submitted_at is not None for t in mine),
-                      "approved": sum(t.status == TaskStatus.APPROVED for t in mine),
-                      "late": sum(t.is_late(now) for t in mine)})
-    # the units falling behind first
-    units.sort(key=lambda u: (-u["late"], u["filed"] - u["total"], u["unit"].name))
     return render(request, "assessment/home.html", {
-        "period": period, "counts": counts, "late": late, "units": units, "idle": idle,
+        "period": period, **selectors.month_overview_for(user=request.user, period=period),
         "review_count": selectors.review_queue_for(user=request.user).count(),
         "open_problems": selectors.problem_list_for(user=request.user, status="open,reported").count(),
         "cards": selectors.card_list_for(user=request.user, period=period).count(),
