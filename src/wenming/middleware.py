@@ -1,6 +1,7 @@
 """Middleware that answers in the format of the part asked (handlers.py), so it sits at the
 project's top beside the handlers; core's middleware knows only pages."""
 
+from wenming.core.codes import Code
 from wenming.core.inputs import has_control_characters
 from wenming.handlers import bad_request
 
@@ -19,5 +20,5 @@ class ControlCharacterGuard:
                                                                   "multipart/form-data"):
             fields.append(dict(request.POST.lists()))
         if has_control_characters(fields):  # names and values
-            return bad_request(request, "输入有误：含有控制字符", code="control_character")
+            return bad_request(request, "输入有误：含有控制字符", code=Code.CONTROL_CHARACTER)
         return self.get_response(request)

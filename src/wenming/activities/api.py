@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wenming.activities import honours, selectors, services
+from wenming.activities.codes import Code
 from wenming.activities.models import Honour
 from wenming.activities.serializers import (
     ActivityOut,
@@ -98,7 +99,7 @@ class ScanApi(APIView):
 def _managed(request, pk):
     activity = selectors.activity_get_for(user=request.user, activity_id=pk)
     if not selectors.can_manage(request.user, activity):
-        raise ActionForbidden("只有活动组织者或上级管理员可以查看", code="not_organizer")
+        raise ActionForbidden("只有活动组织者或上级管理员可以查看", code=Code.NOT_ORGANIZER)
     return activity
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from wenming.activities.codes import Code
 from wenming.activities.models import Honour
 from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
@@ -76,7 +77,7 @@ def candidates(*, user, year: int, category: str, limit: int = 30) -> list[dict]
 @transaction.atomic
 def honour_nominate(*, actor, year: int, category: str, target_id, summary: str) -> Honour:
     if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以推荐", code="not_nominator")
+        raise ActionForbidden("只有实践站、所、中心管理员可以推荐", code=Code.NOT_NOMINATOR)
     now = timezone.localdate()
     if not isinstance(year, int) or not (2000 <= year <= now.year):
         raise InvalidInput("年度无效", errors={"year": ["年度无效"]})
@@ -102,7 +103,7 @@ def honour_nominate(*, actor, year: int, category: str, target_id, summary: str)
                                          title=target.name, summary=summary, nominated_by=actor,
                                          nominated_at=timezone.now(), **{field: target})
     except IntegrityError:
-        raise TransitionRefused("本年度已推荐过", code="already_nominated") from None
+        raise TransitionRefused("本年度已推荐过", code=Code.ALREADY_NOMINATED) from None
 
 
 def honour_list_for(*, user):
@@ -118,7 +119,7 @@ def _reviewable(actor, honour_id) -> Honour:
     except (Honour.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
     if not (actor.is_superuser or actor.role in REVIEWER_ROLES):
-        raise ActionForbidden("只有实践中心管理员或文明办可以审核表彰", code="not_reviewer")
+        raise ActionForbidden("只有实践中心管理员或文明办可以审核表彰", code=Code.NOT_REVIEWER)
     return honour
 
 
@@ -136,7 +137,7 @@ def honour_review(*, actor, honour_id, approve: bool, note: str = "") -> Honour:
 def honours_publish(*, actor, year: int) -> int:
     """Publish every approved nomination of the year in the actor's district; idempotent."""
     if not (actor.is_superuser or actor.role in REVIEWER_ROLES):
-        raise ActionForbidden("只有实践中心管理员或文明办可以公布表彰", code="not_reviewer")
+        raise ActionForbidden("只有实践中心管理员或文明办可以公布表彰", code=Code.NOT_REVIEWER)
     return honour_list_for(user=actor).filter(year=year, status=Honour.Status.APPROVED).update(
         status=Honour.Status.PUBLISHED, published_at=timezone.now())
 

@@ -26,6 +26,7 @@ from wenming.activities.choices import (
     ActivityStatus,
     SignupStatus,
 )
+from wenming.activities.codes import Code
 from wenming.activities.models import Activity, Signup, Speaker
 from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
@@ -72,7 +73,7 @@ def _publishing_org(actor, org_id):
         return None
     mine = list(orgs[:2])
     if not mine:
-        raise ActionForbidden("只有实践站、所、中心管理员或志愿服务组织可以发布活动", code="not_publisher")
+        raise ActionForbidden("只有实践站、所、中心管理员或志愿服务组织可以发布活动", code=Code.NOT_PUBLISHER)
     if len(mine) > 1:
         raise InvalidInput("请选择以哪个组织的名义发布", errors={"org": ["请选择主办组织"]})
     return mine[0]
@@ -138,10 +139,10 @@ def activity_publish(*, actor, data: PublishInput) -> Activity:
 
 def _refusal(activity, action):
     if action == "confirm" and activity.status == ActivityStatus.CONFIRMED:
-        return TransitionRefused("考勤已确认，时长已计入，不能重复确认", code="already_confirmed")
+        return TransitionRefused("考勤已确认，时长已计入，不能重复确认", code=Code.ALREADY_CONFIRMED)
     if action == "confirm":
-        return TransitionRefused(f"活动{activity.get_status_display()}，不能确认考勤", code="already_confirmed")
-    return TransitionRefused("活动当前状态不能取消", code="not_cancellable")
+        return TransitionRefused(f"活动{activity.get_status_display()}，不能确认考勤", code=Code.ALREADY_CONFIRMED)
+    return TransitionRefused("活动当前状态不能取消", code=Code.NOT_CANCELLABLE)
 
 
 FLOW = workflow.Flow(model=Activity, transitions=TRANSITIONS, labels=ACTION_LABEL, noun="活动", versioned=False,
@@ -151,7 +152,7 @@ FLOW = workflow.Flow(model=Activity, transitions=TRANSITIONS, labels=ACTION_LABE
 def _managed(actor, activity_id) -> Activity:
     activity = selectors.activity_get_for(user=actor, activity_id=activity_id)
     if not selectors.can_manage(actor, activity):
-        raise ActionForbidden("只有活动组织者或上级管理员可以操作", code="not_organizer")
+        raise ActionForbidden("只有活动组织者或上级管理员可以操作", code=Code.NOT_ORGANIZER)
     return activity
 
 
@@ -168,9 +169,9 @@ def activity_cancel(*, actor, activity_id, reason: str) -> Activity:
 def _approved_volunteer(actor) -> Volunteer:
     volunteer = volunteer_of(actor)
     if volunteer is None:
-        raise ActionForbidden("请先注册成为志愿者", code="not_volunteer")
+        raise ActionForbidden("请先注册成为志愿者", code=Code.NOT_VOLUNTEER)
     if volunteer.status != Volunteer.Status.APPROVED:
-        raise ActionForbidden("志愿者注册审核通过后才能报名", code="not_approved")
+        raise ActionForbidden("志愿者注册审核通过后才能报名", code=Code.NOT_APPROVED)
     return volunteer
 
 
@@ -181,21 +182,21 @@ def signup_create(*, actor, activity_id) -> Signup:
     volunteer = _approved_volunteer(actor)
     now = timezone.now()
     if activity.status != ActivityStatus.PUBLISHED:
-        raise TransitionRefused("活动不在报名中", code="not_open")
+        raise TransitionRefused("活动不在报名中", code=Code.NOT_OPEN)
     if not (activity.signup_opens_at <= now < activity.signup_closes_at):
-        raise TransitionRefused("不在报名时间内", code="outside_window")
+        raise TransitionRefused("不在报名时间内", code=Code.OUTSIDE_WINDOW)
     existing = Signup.objects.filter(activity=activity, volunteer=volunteer).first()
     if existing is not None and existing.status == SignupStatus.SIGNED:
-        raise TransitionRefused("您已报名该活动", code="already_signed")
+        raise TransitionRefused("您已报名该活动", code=Code.ALREADY_SIGNED)
     seat = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED,
                                    signed_count__lt=F("capacity")).update(signed_count=F("signed_count") + 1)
     if not seat:
-        raise TransitionRefused("名额已满", code="full")
+        raise TransitionRefused("名额已满", code=Code.FULL)
     if existing is not None:
         won = Signup.objects.filter(pk=existing.pk, status=SignupStatus.CANCELLED).update(
             status=SignupStatus.SIGNED, signed_at=now, cancelled_at=None)
         if not won:
-            raise TransitionRefused("您已报名该活动", code="already_signed")
+            raise TransitionRefused("您已报名该活动", code=Code.ALREADY_SIGNED)
         existing.refresh_from_db()
         return existing
     try:
@@ -203,7 +204,7 @@ def signup_create(*, actor, activity_id) -> Signup:
             return Signup.objects.create(activity=activity, volunteer=volunteer, signed_at=now)
     except IntegrityError:
         # the same volunteer signing up twice at once: the outer transaction rolls the seat back
-        raise TransitionRefused("您已报名该活动", code="already_signed") from None
+        raise TransitionRefused("您已报名该活动", code=Code.ALREADY_SIGNED) from None
 
 
 @transaction.atomic
@@ -215,11 +216,11 @@ def signup_cancel(*, actor, activity_id) -> Signup:
     if signup is None:
         raise NotFound("您未报名该活动")
     if timezone.now() >= activity.starts_at or activity.status != ActivityStatus.PUBLISHED:
-        raise TransitionRefused("活动已开始，不能取消报名", code="started")
+        raise TransitionRefused("活动已开始，不能取消报名", code=Code.STARTED)
     won = Signup.objects.filter(pk=signup.pk, status=SignupStatus.SIGNED, checkin_at__isnull=True).update(
         status=SignupStatus.CANCELLED, cancelled_at=timezone.now())
     if not won:
-        raise TransitionRefused("报名已取消", code="not_signed")
+        raise TransitionRefused("报名已取消", code=Code.NOT_SIGNED)
     Activity.objects.filter(pk=activity.pk).update(signed_count=F("signed_count") - 1)
     signup.refresh_from_db()
     return signup
@@ -241,7 +242,7 @@ def qr_token(activity: Activity, phase: str) -> str:
 def parse_token(token: str) -> tuple[int, str, str]:
     parts = (token or "").strip().split(".")
     if len(parts) != 3 or parts[1] not in PHASES or record_id(parts[0]) is None or len(token) > 64:
-        raise InvalidInput("签到码无效", code="bad_token", errors={"token": ["签到码无效"]})
+        raise InvalidInput("签到码无效", code=Code.BAD_TOKEN, errors={"token": ["签到码无效"]})
     return int(parts[0]), parts[1], parts[2]
 
 
@@ -252,41 +253,41 @@ def activity_scan(*, actor, token: str, latitude=None, longitude=None) -> Signup
     activity_id, phase, mac = parse_token(token)
     activity = Activity.objects.filter(pk=activity_id).select_related("station").first()
     if activity is None or not hmac.compare_digest(mac, _mac(activity, phase)):
-        raise InvalidInput("签到码无效", code="bad_token", errors={"token": ["签到码无效"]})
+        raise InvalidInput("签到码无效", code=Code.BAD_TOKEN, errors={"token": ["签到码无效"]})
     volunteer = _approved_volunteer(actor)
     signup = Signup.objects.filter(activity=activity, volunteer=volunteer, status=SignupStatus.SIGNED).first()
     if signup is None:
-        raise ActionForbidden("您未报名该活动", code="not_signed")
+        raise ActionForbidden("您未报名该活动", code=Code.NOT_SIGNED)
     if activity.status != ActivityStatus.PUBLISHED:
-        raise TransitionRefused("活动考勤已结束", code="closed")
+        raise TransitionRefused("活动考勤已结束", code=Code.CLOSED)
     now = timezone.now()
     if phase == "in" and not (activity.starts_at - selectors.CHECKIN_OPENS_BEFORE <= now <= activity.ends_at):
-        raise TransitionRefused("不在签到时间内（开始前30分钟至结束）", code="outside_window")
+        raise TransitionRefused("不在签到时间内（开始前30分钟至结束）", code=Code.OUTSIDE_WINDOW)
     if phase == "out" and not (activity.starts_at <= now <= activity.ends_at + selectors.CHECKOUT_CLOSES_AFTER):
-        raise TransitionRefused("不在签退时间内（开始后至结束后60分钟）", code="outside_window")
+        raise TransitionRefused("不在签退时间内（开始后至结束后60分钟）", code=Code.OUTSIDE_WINDOW)
     if activity.checkin_radius_m:
         try:
             lat, lng = Decimal(str(latitude)), Decimal(str(longitude))
             if not (-90 <= lat <= 90 and -180 <= lng <= 180):
                 raise InvalidOperation
         except (InvalidOperation, ValueError, TypeError):
-            raise InvalidInput("本活动签到需要定位，请允许获取位置", code="location_required",
+            raise InvalidInput("本活动签到需要定位，请允许获取位置", code=Code.LOCATION_REQUIRED,
                                errors={"location": ["需要定位"]}) from None
         d = selectors.distance_m(lat, lng, activity.latitude, activity.longitude)
         if d > activity.checkin_radius_m:
             raise TransitionRefused(f"距离活动地点约{int(d)}米，超出{activity.checkin_radius_m}米范围",
-                                    code="too_far")
+                                    code=Code.TOO_FAR)
     if phase == "in":
         won = Signup.objects.filter(pk=signup.pk, checkin_at__isnull=True).update(checkin_at=now)
         if not won:
-            raise TransitionRefused("您已签到，不能重复签到", code="already_checked_in")
+            raise TransitionRefused("您已签到，不能重复签到", code=Code.ALREADY_CHECKED_IN)
     else:
         if signup.checkin_at is None:
-            raise TransitionRefused("请先签到再签退", code="not_checked_in")
+            raise TransitionRefused("请先签到再签退", code=Code.NOT_CHECKED_IN)
         won = Signup.objects.filter(pk=signup.pk, checkin_at__isnull=False, checkout_at__isnull=True).update(
             checkout_at=now)
         if not won:
-            raise TransitionRefused("您已签退，不能重复签退", code="already_checked_out")
+            raise TransitionRefused("您已签退，不能重复签退", code=Code.ALREADY_CHECKED_OUT)
     signup.refresh_from_db()
     return signup
 
@@ -303,7 +304,7 @@ def activity_confirm(*, actor, activity_id, lines: list | None = None) -> Activi
     activity = FLOW.lock(lambda: _managed(actor, activity_id))
     FLOW.check(activity, "confirm")
     if timezone.now() < activity.starts_at:
-        raise TransitionRefused("活动开始后才能确认考勤", code="not_started")
+        raise TransitionRefused("活动开始后才能确认考勤", code=Code.NOT_STARTED)
     signups = {s.pk: s for s in selectors.signups_of(activity).select_related("activity")}
     overrides: dict = {}
     errs = []

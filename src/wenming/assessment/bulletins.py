@@ -13,12 +13,14 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from wenming.assessment.choices import CARD_IN_FORCE, TaskStatus
+from wenming.assessment.codes import Code
 from wenming.assessment.evaluation import rank_units
 from wenming.assessment.events import event_write
 from wenming.assessment.models import Bulletin, Card, MaterialTask, Measure, Problem, Unit
 from wenming.assessment.periods import month_bounds, parse_period, previous_period
 from wenming.assessment.selectors import district_id_of
 from wenming.assessment.services.common import _require_office_admin
+from wenming.core.codes import Code as CoreCode
 from wenming.core.errors import TransitionRefused
 from wenming.regions.models import Node
 
@@ -117,7 +119,7 @@ def bulletin_issue(*, actor, period: str, now=None) -> Bulletin:
     year, month = parse_period(period)
     district = Node.objects.get(pk=district_id_of(actor))
     if Bulletin.objects.filter(district=district, period=period).exists():
-        raise TransitionRefused(f"{period} 的通报已印发", code="bulletin_exists")
+        raise TransitionRefused(f"{period} 的通报已印发", code=Code.BULLETIN_EXISTS)
     now = now or timezone.now()
     content = bulletin_content(district=district, period=period, now=now)
     local = timezone.localtime(now)
@@ -134,7 +136,7 @@ def bulletin_issue(*, actor, period: str, now=None) -> Bulletin:
                 district=district, period=period, year=local.year, seq=seq, number=number, title=title,
                 file=ContentFile(data, name=f"bulletin-{period}.docx"), content=content, issued_at=now, issued_by=actor)
     except IntegrityError:
-        raise TransitionRefused("通报刚被他人印发，请刷新", code="concurrent_change") from None
+        raise TransitionRefused("通报刚被他人印发，请刷新", code=CoreCode.CONCURRENT_CHANGE) from None
     event_write(district_id=district.pk, target="bulletin", target_id=bulletin.pk, actor=actor, action="issue", at=now,
                 note=number)
     return bulletin

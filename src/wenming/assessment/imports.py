@@ -9,6 +9,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from wenming.assessment.choices import FREQUENCY_BY_LABEL, Frequency
+from wenming.assessment.codes import Code
 from wenming.assessment.events import event_write
 from wenming.assessment.models import Indicator, IndicatorSystem, MaterialTask, Responsibility, Unit
 from wenming.assessment.selectors import district_id_of
@@ -40,7 +41,7 @@ class ImportErrors(InvalidInput):
     """400 with the per-row report in `rows`: [{row, column, reason}]."""
 
     def __init__(self, rows: list[dict]):
-        super().__init__(f"文件有 {len(rows)} 处错误，未导入任何数据", code="import_errors",
+        super().__init__(f"文件有 {len(rows)} 处错误，未导入任何数据", code=Code.IMPORT_ERRORS,
                          errors={"file": [f"第{r['row']}行「{r['column']}」：{r['reason']}" for r in rows[:200]]})
         self.rows = rows
 
@@ -151,7 +152,7 @@ def indicators_import(*, actor, upload, year, name: str = "") -> IndicatorSystem
     existing = IndicatorSystem.objects.filter(district_id=district_id, year=year).first()
     if existing is not None:
         if MaterialTask.objects.filter(indicator__system=existing).exists():
-            raise TransitionRefused(f"{year} 年度测评体系已生成网报任务，不能重新导入", code="system_in_use")
+            raise TransitionRefused(f"{year} 年度测评体系已生成网报任务，不能重新导入", code=Code.SYSTEM_IN_USE)
         existing.delete()
     name = (name or "").strip()[:100] or f"{year}年全国文明城市测评体系"
     system = IndicatorSystem.objects.create(district_id=district_id, year=year, name=name, imported_by=actor)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wenming.assessment import permissions, selectors
 from wenming.assessment.choices import AdCondition, AdKind, NomineeCategory, NomineeStatus
+from wenming.assessment.codes import Code
 from wenming.assessment.events import event_write
 from wenming.assessment.models import Campaign, Nominee, PublicAd, Vote
 from wenming.assessment.selectors import ad_get_for, district_id_of, is_office, unit_get_for
@@ -51,7 +52,7 @@ def _district(actor) -> Node:
 def ad_record(*, actor, place: str, kind: str, size: str = "", unit_id=None, photo=None,
               condition: str = AdCondition.GOOD, checked_on: dt.date | None = None) -> PublicAd:
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有文明办或督查员可以登记公益广告", code="office_only")
+        raise ActionForbidden("只有文明办或督查员可以登记公益广告", code=Code.OFFICE_ONLY)
     if kind not in AdKind.values:
         raise InvalidInput("形式有误", errors={"kind": ["未知的广告形式"]})
     if condition not in AdCondition.values:
@@ -70,7 +71,7 @@ def ad_record(*, actor, place: str, kind: str, size: str = "", unit_id=None, pho
 def ad_check(*, actor, ad_id, condition: str, photo=None, note: str = "", checked_on=None) -> PublicAd:
     """Record an inspection of an ad; faded or damaged ones are flagged for replacement."""
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有文明办或督查员可以检查公益广告", code="office_only")
+        raise ActionForbidden("只有文明办或督查员可以检查公益广告", code=Code.OFFICE_ONLY)
     ad = ad_get_for(user=actor, ad_id=ad_id)
     if condition not in AdCondition.values:
         raise InvalidInput("状况有误", errors={"condition": ["未知的状况"]})
@@ -102,7 +103,7 @@ def campaign_create(*, actor, title: str, starts_on: dt.date, ends_on: dt.date) 
 def nominee_nominate(*, actor, campaign_id, name: str, category: str, story: str, photo=None) -> Nominee:
     """Any signed-in person nominates; the office reviews before the nominee is public."""
     if not getattr(actor, "is_authenticated", False):
-        raise ActionForbidden("请先登录再推荐", code="login_required")
+        raise ActionForbidden("请先登录再推荐", code=Code.LOGIN_REQUIRED)
     campaign = selectors.campaign_list_for(user=actor).filter(pk=record_id(campaign_id) or 0).first()
     if campaign is None:
         raise NotFound()
@@ -144,7 +145,7 @@ def voter_key(*, user=None, phone: str = "", cookie: str = "") -> str:
             raise InvalidInput("手机号有误", errors={"phone": ["请输入正确的手机号"]}) from None
     if cookie and 16 <= len(cookie) <= 64 and cookie.isalnum():
         return "c:" + digest(cookie)[:64]
-    raise InvalidInput("无法识别投票人", code="no_voter", errors={"phone": ["请填写手机号"]})
+    raise InvalidInput("无法识别投票人", code=Code.NO_VOTER, errors={"phone": ["请填写手机号"]})
 
 
 def nominee_vote(*, nominee_id, voter: str, ip: str, now=None) -> Nominee:
@@ -157,7 +158,7 @@ def nominee_vote(*, nominee_id, voter: str, ip: str, now=None) -> Nominee:
         raise NotFound()
     campaign = nominee.campaign
     if not campaign.starts_on <= today <= campaign.ends_on:
-        raise TransitionRefused("不在投票时间内", code="voting_closed")
+        raise TransitionRefused("不在投票时间内", code=Code.VOTING_CLOSED)
     ip_key = digest(ip or "unknown")[:64]
     limit = settings.WENMING.get("VOTES_PER_IP_PER_DAY", 20)
     with transaction.atomic():
@@ -165,12 +166,12 @@ def nominee_vote(*, nominee_id, voter: str, ip: str, now=None) -> Nominee:
         # one step (counted apart, 100 voters at once on PostgreSQL let 25–27 of 20 through)
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if Vote.objects.filter(campaign=campaign, ip=ip_key, day=today).count() >= limit:
-            raise TooManyVotes("该网络今日投票次数已达上限，请明天再来", code="ip_limit")
+            raise TooManyVotes("该网络今日投票次数已达上限，请明天再来", code=Code.IP_LIMIT)
         try:
             with transaction.atomic():
                 Vote.objects.create(campaign=campaign, nominee=nominee, voter=voter, ip=ip_key, day=today, at=now)
         except IntegrityError:
-            raise TransitionRefused("今天已经投过票了，明天再来吧", code="already_voted") from None
+            raise TransitionRefused("今天已经投过票了，明天再来吧", code=Code.ALREADY_VOTED) from None
         Nominee.objects.filter(pk=nominee.pk).update(votes=F("votes") + 1)
     nominee.refresh_from_db()
     return nominee

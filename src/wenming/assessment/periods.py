@@ -5,6 +5,7 @@ import re
 
 from django.utils import timezone
 
+from wenming.assessment.codes import Code
 from wenming.core.errors import InvalidInput
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -14,14 +15,14 @@ QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 def parse_period(value, field: str = "period") -> tuple[int, int]:
     m = PERIOD_RE.match(value or "") if isinstance(value, str) else None
     if not m:
-        raise InvalidInput("月份格式应为 YYYY-MM", code="bad_period", errors={field: ["月份格式应为 YYYY-MM，如 2026-11"]})
+        raise InvalidInput("月份格式应为 YYYY-MM", code=Code.BAD_PERIOD, errors={field: ["月份格式应为 YYYY-MM，如 2026-11"]})
     return int(m.group(1)), int(m.group(2))
 
 
 def parse_quarter(value, field: str = "quarter") -> tuple[int, int]:
     m = QUARTER_RE.match(value or "") if isinstance(value, str) else None
     if not m:
-        raise InvalidInput("季度格式应为 YYYYQn", code="bad_quarter", errors={field: ["季度格式应为 YYYYQn，如 2026Q4"]})
+        raise InvalidInput("季度格式应为 YYYYQn", code=Code.BAD_QUARTER, errors={field: ["季度格式应为 YYYYQn，如 2026Q4"]})
     return int(m.group(1)), int(m.group(2))
 
 

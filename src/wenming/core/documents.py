@@ -9,6 +9,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from wenming.core.codes import Code
 from wenming.core.errors import InvalidInput, PayloadTooLarge
 
 # extension → the zip member that only that Office format has
@@ -25,10 +26,10 @@ def clean_document(upload, *, field: str = "documents") -> ContentFile:
     name = getattr(upload, "name", "") or "文件"
     limit = settings.WENMING["UPLOAD_MAX_BYTES"]
     if upload.size > limit:
-        raise PayloadTooLarge(f"文件过大：单个文件不能超过 {limit // (1024 * 1024)} MB", code="file_too_large",
+        raise PayloadTooLarge(f"文件过大：单个文件不能超过 {limit // (1024 * 1024)} MB", code=Code.FILE_TOO_LARGE,
                               errors={field: [f"{name}: 超过 {limit // (1024 * 1024)} MB"]})
     ext = PurePath(name).suffix.lower().lstrip(".")
-    refused = InvalidInput("只能上传 PDF、Word（.docx）或 Excel（.xlsx）文件", code="bad_document",
+    refused = InvalidInput("只能上传 PDF、Word（.docx）或 Excel（.xlsx）文件", code=Code.BAD_DOCUMENT,
                            errors={field: [f"{name}: 文件类型不符或已损坏"]})
     if ext not in ALLOWED_EXTENSIONS:
         raise refused

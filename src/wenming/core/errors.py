@@ -4,6 +4,8 @@ Each carries a stable `code` so clients and tests can tell refusals apart withou
 parsing messages.
 """
 
+from wenming.core.codes import Code
+
 
 class DomainError(Exception):
     status_code = 400
@@ -67,7 +69,7 @@ def input_fault(exc: BaseException) -> InvalidInput | None:
     from django.db import DataError
 
     if isinstance(exc, DataError | OverflowError):
-        return InvalidInput("输入有误：数值超出范围或格式无法识别", code="out_of_range")
+        return InvalidInput("输入有误：数值超出范围或格式无法识别", code=Code.OUT_OF_RANGE)
     if isinstance(exc, ValueError) and "NUL" in str(exc):
-        return InvalidInput("输入有误：含有空字符（NUL）", code="nul_character")
+        return InvalidInput("输入有误：含有空字符（NUL）", code=Code.NUL_CHARACTER)
     return None

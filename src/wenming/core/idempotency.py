@@ -26,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from wenming.core.clientip import client_ip
+from wenming.core.codes import Code
 from wenming.core.crypto import digest
 from wenming.core.errors import DomainError, InvalidInput
 
@@ -75,7 +76,7 @@ def idempotent(post):
         from wenming.core.models import IdempotentRequest
 
         if not KEY.match(key):
-            raise InvalidInput("Idempotency-Key 应为 1–255 个可见 ASCII 字符", code="bad_idempotency_key",
+            raise InvalidInput("Idempotency-Key 应为 1–255 个可见 ASCII 字符", code=Code.BAD_IDEMPOTENCY_KEY,
                                errors={"Idempotency-Key": ["格式不正确"]})
         caller, fingerprint = _caller(request), _fingerprint(request)
         saved = IdempotentRequest.objects.filter(caller=caller, key=key).first()

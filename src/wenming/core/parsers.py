@@ -10,6 +10,7 @@ import io
 from rest_framework import exceptions, parsers
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from wenming.core.codes import Code
 from wenming.core.inputs import has_control_characters
 
 __all__ = ["JSONParser", "FormParser", "MultiPartParser", "UPLOAD_PARSERS"]
@@ -48,7 +49,7 @@ class JSONParser(parsers.JSONParser):
             # something without .get()
             raise exceptions.ParseError("请求体应为 JSON 对象")
         if has_control_characters(data):
-            raise exceptions.ParseError("输入有误：含有控制字符", code="control_character")
+            raise exceptions.ParseError("输入有误：含有控制字符", code=Code.CONTROL_CHARACTER)
         return data
 
 

@@ -20,6 +20,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from wenming.core.codes import Code
 from wenming.core.errors import InvalidInput, PayloadTooLarge
 
 MAX_COLUMNS = 60                       # a header wider than this is not one of our templates
@@ -105,10 +106,10 @@ def read_table(upload, *, max_rows: int, formats: tuple[str, ...] = (".xlsx", ".
     too large) on anything else. Blank rows keep their place, so that row numbers match the sheet's;
     blank rows after the last data row are dropped."""
     if upload is None:
-        raise _refuse("请选择文件", code="required")
+        raise _refuse("请选择文件", code=Code.REQUIRED)
     limit = settings.WENMING["UPLOAD_MAX_BYTES"]
     if upload.size > limit:
-        raise PayloadTooLarge("文件过大", code="file_too_large", errors={"file": [f"不能超过 {limit // 1048576} MB"]})
+        raise PayloadTooLarge("文件过大", code=Code.FILE_TOO_LARGE, errors={"file": [f"不能超过 {limit // 1048576} MB"]})
     ext = PurePath(upload.name or "").suffix.lower()
     if ext not in formats:
         raise _refuse("只支持 " + " 或 ".join(formats) + " 文件")
@@ -136,5 +137,5 @@ def read_table(upload, *, max_rows: int, formats: tuple[str, ...] = (".xlsx", ".
     while rows and _blank(rows[-1]):
         rows.pop()
     if len(rows) > max_rows:
-        raise _refuse(f"一次最多导入 {max_rows} 行，请分批导入", code="too_many_rows")
+        raise _refuse(f"一次最多导入 {max_rows} 行，请分批导入", code=Code.TOO_MANY_ROWS)
     return Table(header=header, rows=rows)

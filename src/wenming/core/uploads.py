@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
+from wenming.core.codes import Code
 from wenming.core.errors import InvalidInput, PayloadTooLarge
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -21,7 +22,7 @@ MAX_SIDE = 2560
 
 
 def _refuse_size(field):
-    return InvalidInput("图片尺寸过大", code="image_too_big",
+    return InvalidInput("图片尺寸过大", code=Code.IMAGE_TOO_BIG,
                         errors={field: [f"图片尺寸过大：最多 {MAX_FULL_DECODE_PIXELS // 1_000_000} 百万像素（JPG 照片最多 "
                                         f"{MAX_PIXELS // 1_000_000} 百万像素）"]})
 
@@ -34,7 +35,7 @@ def clean_photo(upload, *, field: str = "photos") -> ContentFile:
     """
     limit = settings.WENMING["UPLOAD_MAX_BYTES"]
     if upload.size > limit:
-        raise PayloadTooLarge(f"文件过大：单个文件不能超过 {limit // (1024 * 1024)} MB", code="file_too_large",
+        raise PayloadTooLarge(f"文件过大：单个文件不能超过 {limit // (1024 * 1024)} MB", code=Code.FILE_TOO_LARGE,
                               errors={field: [f"{upload.name}: 超过 {limit // (1024 * 1024)} MB"]})
     try:
         upload.seek(0)
@@ -50,10 +51,10 @@ def clean_photo(upload, *, field: str = "photos") -> ContentFile:
             image.draft(image.mode if image.mode in ("RGB", "L") else None, (MAX_SIDE, MAX_SIDE))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput("只能上传 JPG、PNG 或 WEBP 图片", code="not_an_image",
+        raise InvalidInput("只能上传 JPG、PNG 或 WEBP 图片", code=Code.NOT_AN_IMAGE,
                            errors={field: [f"{getattr(upload, 'name', '文件')}: 不是有效的图片"]}) from None
     if fmt not in ALLOWED_FORMATS:
-        raise InvalidInput("只能上传 JPG、PNG 或 WEBP 图片", code="not_an_image",
+        raise InvalidInput("只能上传 JPG、PNG 或 WEBP 图片", code=Code.NOT_AN_IMAGE,
                            errors={field: [f"{upload.name}: 不支持的图片格式"]})
     if image.mode not in ("RGB", "RGBA", "L", "LA"):
         image = image.convert("RGBA" if fmt != "JPEG" else "RGB")

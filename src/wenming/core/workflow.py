@@ -23,21 +23,18 @@ someone the app allows, with a reason required for a rejection.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import F, Model
 from django.utils import timezone
 
+from wenming.core.codes import Code
 from wenming.core.errors import InvalidInput, TransitionRefused
 
 Transitions = dict[str, tuple[tuple[str, ...], str | None]]  # action → (from statuses, to status or None: stays)
 
 
-class Code(StrEnum):
-    """The error codes every workflow shares; each app lists its own beside these."""
-
-    CONCURRENT_CHANGE = "concurrent_change"
+# the shared error codes (core.codes); `workflow.Code` for the apps that already import the kit
 
 
 # ---------------------------------------------------------------------------- input
@@ -202,7 +199,7 @@ def review_transitions(pending: str, approved: str, rejected: str) -> Transition
 
 def already_reviewed(noun: str) -> Callable[[Model, str], TransitionRefused]:
     """A review is decided once: the second decision is told so, whichever it would have been."""
-    return lambda obj, action: TransitionRefused(f"该{noun}已审核", code="already_reviewed")
+    return lambda obj, action: TransitionRefused(f"该{noun}已审核", code=Code.ALREADY_REVIEWED)
 
 
 def review_flow(model: type[Model], *, noun: str, pending: str, approved: str, rejected: str,

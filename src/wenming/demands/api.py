@@ -15,6 +15,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.core.idempotency import idempotent
 from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.demands import rates, selectors, services
+from wenming.demands.codes import Code
 from wenming.demands.serializers import (
     DemandAssignIn,
     DemandAssignmentOut,
@@ -205,7 +206,7 @@ class VisitCreateApi(APIView):
 
 def _require_staff(user):
     if not (user.is_superuser or user.role in STAFF_ROLES):
-        raise ActionForbidden("只有工作人员可以查看考核数据", code="not_staff")
+        raise ActionForbidden("只有工作人员可以查看考核数据", code=Code.NOT_STAFF)
 
 
 def _date(raw, name):
@@ -305,7 +306,7 @@ def _import_api(run, columns, doc, what):
             data = _parse(ImportIn, request)
             report = run(actor=request.user, rows=read_table(data["file"], columns), valid_only=data["valid_only"])
             if report.errors and not report.imported and not data["valid_only"]:
-                raise InvalidInput(f"{len(report.errors)} 行有错误，未导入任何数据", code="rows_invalid",
+                raise InvalidInput(f"{len(report.errors)} 行有错误，未导入任何数据", code=Code.ROWS_INVALID,
                                    errors={f"第{row}行": msgs for row, msgs in report.errors})
             return Response({"total": report.total, "imported": report.imported,
                              "errors": [{"row": row, "messages": msgs} for row, msgs in report.errors]})

@@ -19,6 +19,7 @@ from wenming.core.errors import ActionForbidden, DomainError, InvalidInput, NotF
 from wenming.core.validators import validate_phone
 from wenming.demands import permissions, services
 from wenming.demands.choices import Channel
+from wenming.demands.codes import Code
 from wenming.demands.models import Category, Demand
 from wenming.regions.choices import NodeKind, Role
 from wenming.regions.models import Node, User
@@ -46,7 +47,7 @@ def read_table(upload, columns: list[str]) -> list[dict | None]:
     table = tables.read_table(upload, max_rows=MAX_ROWS)
     missing = [c for c in columns if c not in table.header]
     if missing:
-        raise InvalidInput("表头不对", code="bad_header", errors={"file": [f"缺少列：{'、'.join(missing)}"]})
+        raise InvalidInput("表头不对", code=Code.BAD_HEADER, errors={"file": [f"缺少列：{'、'.join(missing)}"]})
     out = []
     for r in table.rows:
         if not any(str(v).strip() for v in r):
@@ -68,7 +69,7 @@ def importer_check(actor, what: str) -> None:
     """The role check of an import, made before its file is read: reading a file has a cost, and
     someone who may not import must not make the server pay it."""
     if not permissions.is_dispatcher(actor):
-        raise ActionForbidden(f"只有管理员可以导入{what}", code="not_dispatcher")
+        raise ActionForbidden(f"只有管理员可以导入{what}", code=Code.NOT_DISPATCHER)
 
 
 def households_import(*, actor, rows: list, valid_only: bool = False) -> ImportReport:

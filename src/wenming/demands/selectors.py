@@ -21,6 +21,7 @@ from wenming.demands.choices import (
     EventKind,
     RequestStatus,
 )
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Assignment,
     Category,
@@ -177,16 +178,16 @@ def ledger_period(start: str | None, end: str | None, *, today: dt.date | None =
             out.append(dt.date.fromisoformat(raw))
         except ValueError:
             raise InvalidInput(f"{label}「{raw[:20]}」不是有效日期，请按 YYYY-MM-DD 填写，例如 2026-03-01。",
-                               code="bad_date") from None
+                               code=Code.BAD_DATE) from None
     first, last = out
     if last < first:
-        raise InvalidInput("结束日期不能早于开始日期。", code="bad_period")
+        raise InvalidInput("结束日期不能早于开始日期。", code=Code.BAD_PERIOD)
     try:
         limit = first.replace(year=first.year + 1)
     except ValueError:  # 29 February
         limit = first.replace(year=first.year + 1, day=28) + dt.timedelta(days=1)
     if last >= limit:
-        raise InvalidInput("导出的时间范围最长一年，请缩短开始、结束日期后再导出。", code="bad_period")
+        raise InvalidInput("导出的时间范围最长一年，请缩短开始、结束日期后再导出。", code=Code.BAD_PERIOD)
     return first, last
 
 
@@ -199,7 +200,7 @@ def demand_ledger_for(*, user, start: dt.date, end: dt.date, status: str | None 
     statuses = [s for s in (status or "").split(",") if s.strip()]
     unknown = [s for s in statuses if s not in DemandStatus.values]
     if unknown:
-        raise InvalidInput(f"未知的诉求状态：{'、'.join(x[:20] for x in unknown[:3])}。", code="bad_status")
+        raise InvalidInput(f"未知的诉求状态：{'、'.join(x[:20] for x in unknown[:3])}。", code=Code.BAD_STATUS)
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     current = (Assignment.objects.exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN])

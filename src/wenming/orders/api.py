@@ -11,6 +11,7 @@ from wenming.core.errors import ActionForbidden, NotFound
 from wenming.core.idempotency import idempotent
 from wenming.core.parsers import UPLOAD_PARSERS, FormParser, MultiPartParser
 from wenming.orders import permissions, selectors, services
+from wenming.orders.codes import Code
 from wenming.orders.recommend import team_recommend
 from wenming.orders.serializers import (
     AcceptIn,
@@ -203,7 +204,7 @@ class OrderRecommendApi(APIView):
     def get(self, request, pk):
         order = selectors.order_get_for(user=request.user, order_id=pk)
         if not permissions.can_dispatch(request.user, order):
-            raise ActionForbidden("只有实践站、所、中心管理员可以查看派单推荐", code="not_dispatcher")
+            raise ActionForbidden("只有实践站、所、中心管理员可以查看派单推荐", code=Code.NOT_DISPATCHER)
         return Response([
             {"team": {"id": c.team.pk, "name": c.team.name}, "score": c.score, "distance_km": c.distance_km,
              "open_orders": c.open_orders, "average_score": c.average_score, "reasons": c.reasons}

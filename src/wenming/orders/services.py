@@ -27,6 +27,7 @@ from wenming.orders.choices import (
     OfferStatus,
     OrderStatus,
 )
+from wenming.orders.codes import Code
 from wenming.orders.models import Order, OrderEvent, OrderOffer, OrderPhoto, ServiceItem
 from wenming.orders.selectors import order_get_for
 from wenming.regions.models import Station
@@ -162,7 +163,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
     """
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_dispatch(actor, order):
-        raise ActionForbidden("只有实践站、所、中心管理员可以派单", code="not_dispatcher")
+        raise ActionForbidden("只有实践站、所、中心管理员可以派单", code=Code.NOT_DISPATCHER)
     if mode not in DispatchMode.values:
         raise InvalidInput("派单方式无效", errors={"mode": ["应为 assign 或 grab"]})
     note = _text(note, "note", required=False)
@@ -178,7 +179,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
         if not team.categories.filter(pk=order.service_item.category_id).exists():
             raise InvalidInput("该队伍不提供此类服务", errors={"team": [f"该队伍不提供「{order.service_item.category}」类服务"]})
         if was == OrderStatus.DISPATCHED and order.team_id == team.pk:
-            raise TransitionRefused("订单已派给该队伍", code="same_team")
+            raise TransitionRefused("订单已派给该队伍", code=Code.SAME_TEAM)
         kind = EventKind.REDISPATCH if was == OrderStatus.DISPATCHED else EventKind.DISPATCH
         label = f"派给「{team.name}」" + (f"：{note}" if note else "")
         order = _transition(order, action="dispatch", actor=actor, kind=kind, note=label,
@@ -189,7 +190,7 @@ def order_dispatch(*, order_id, actor, team_id=None, mode: str = DispatchMode.AS
         return order
     teams = list(eligible_teams(order=order, actor=actor))
     if not teams:
-        raise InvalidInput("管辖范围内没有提供此类服务的队伍", code="no_eligible_team",
+        raise InvalidInput("管辖范围内没有提供此类服务的队伍", code=Code.NO_ELIGIBLE_TEAM,
                            errors={"mode": ["没有可以抢单的队伍"]})
     kind = EventKind.REDISPATCH if was == OrderStatus.DISPATCHED else EventKind.DISPATCH
     label = f"发布抢单，推送给 {len(teams)} 支队伍" + (f"：{note}" if note else "")
@@ -221,7 +222,7 @@ def order_withdraw(*, order_id, actor, reason: str = "") -> Order:
     """A dispatcher takes back a dispatched order before anyone accepted it (撤回)."""
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_dispatch(actor, order):
-        raise ActionForbidden("只有实践站、所、中心管理员可以撤回派单", code="not_dispatcher")
+        raise ActionForbidden("只有实践站、所、中心管理员可以撤回派单", code=Code.NOT_DISPATCHER)
     reason = _text(reason, "reason", required=False)
     order = _transition(order, action="withdraw", actor=actor, note=reason,
                         fields={"team": None, "dispatch_mode": ""})
@@ -239,7 +240,7 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
     if order.status != OrderStatus.DISPATCHED:
         if OrderOffer.objects.filter(order=order, team__leader=actor, status=OfferStatus.TAKEN).exists():
             # a grab this leader's team lost: say so rather than "the order is in service"
-            raise TransitionRefused("该订单已被其他队伍抢走", code="already_taken")
+            raise TransitionRefused("该订单已被其他队伍抢走", code=Code.ALREADY_TAKEN)
         raise _refuse(order, "accept")
     if order.dispatch_mode == DispatchMode.GRAB and order.team_id is None:
         offers = OrderOffer.objects.filter(order=order, team__leader=actor).select_related("team")
@@ -248,8 +249,8 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
         offer = offers.filter(status=OfferStatus.OPEN).first()
         if offer is None:
             if offers.exists():
-                raise TransitionRefused("该订单已被其他队伍抢走", code="already_taken")
-            raise ActionForbidden("您带领的队伍不在本单的抢单范围内", code="not_your_team")
+                raise TransitionRefused("该订单已被其他队伍抢走", code=Code.ALREADY_TAKEN)
+            raise ActionForbidden("您带领的队伍不在本单的抢单范围内", code=Code.NOT_YOUR_TEAM)
         order = _transition(order, action="accept", actor=actor, note=f"「{offer.team.name}」抢单成功",
                             data={"team": offer.team_id, "mode": "grab"},
                             fields={"team": offer.team})
@@ -258,7 +259,7 @@ def order_accept(*, order_id, actor, team_id=None) -> Order:
         notices.accepted(order)
         return order
     if not permissions.can_accept(actor, order):
-        raise ActionForbidden("只有被派单队伍的队长可以接单", code="not_your_team")
+        raise ActionForbidden("只有被派单队伍的队长可以接单", code=Code.NOT_YOUR_TEAM)
     order = _transition(order, action="accept", actor=actor, note=f"「{order.team.name}」接单",
                         data={"team": order.team_id})
     notices.accepted(order)
@@ -272,7 +273,7 @@ def order_decline(*, order_id, actor, reason: str) -> Order:
     if order.status != OrderStatus.DISPATCHED:
         raise _refuse(order, "decline")
     if not permissions.can_decline(actor, order):
-        raise ActionForbidden("只有被派单队伍的队长可以拒单", code="not_your_team")
+        raise ActionForbidden("只有被派单队伍的队长可以拒单", code=Code.NOT_YOUR_TEAM)
     reason = _text(reason, "reason")
     if order.dispatch_mode == DispatchMode.GRAB and order.team_id is None:
         offer = OrderOffer.objects.filter(order=order, team__leader=actor, status=OfferStatus.OPEN).first()
@@ -333,7 +334,7 @@ def order_complete(*, order_id, actor, summary: str, served_count, hours, photos
     if order.status != OrderStatus.ACCEPTED:
         raise _refuse(order, "complete")
     if not permissions.can_complete(actor, order):
-        raise ActionForbidden("只有接单队伍的队长可以提交完成", code="not_your_team")
+        raise ActionForbidden("只有接单队伍的队长可以提交完成", code=Code.NOT_YOUR_TEAM)
     errors = {}
     try:
         summary = _text(summary, "summary")
@@ -368,9 +369,9 @@ def order_add_photos(*, order_id, actor, photos) -> list[OrderPhoto]:
     """More evidence from the serving team while the order is in service or just completed."""
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.leads(actor, order.team):
-        raise ActionForbidden("只有服务队伍的队长可以上传照片", code="not_your_team")
+        raise ActionForbidden("只有服务队伍的队长可以上传照片", code=Code.NOT_YOUR_TEAM)
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.COMPLETED):
-        raise TransitionRefused("只有服务中或待评价的订单可以上传照片", code="cannot_add_photos")
+        raise TransitionRefused("只有服务中或待评价的订单可以上传照片", code=Code.CANNOT_ADD_PHOTOS)
     if not photos:
         raise InvalidInput("请选择照片", errors={"photos": ["必填"]})
     if len(photos) > 9:
@@ -393,7 +394,7 @@ def order_appoint(*, order_id, actor, at) -> Order:
     order = _get_locked(user=actor, order_id=order_id)
     FLOW.check(order, "appoint")
     if not permissions.can_complete(actor, order):
-        raise ActionForbidden("只有接单队伍的队长可以约定服务时间", code="not_your_team")
+        raise ActionForbidden("只有接单队伍的队长可以约定服务时间", code=Code.NOT_YOUR_TEAM)
     now = timezone.now()
     if isinstance(at, str):
         at = parse_datetime(at.strip()) if len(at) <= 40 else None
@@ -413,7 +414,7 @@ def order_appoint(*, order_id, actor, at) -> Order:
 def order_rate(*, order_id, actor, score, comment: str = "") -> Order:
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_rate(actor, order):
-        raise ActionForbidden("只有点单人可以评价", code="not_your_order")
+        raise ActionForbidden("只有点单人可以评价", code=Code.NOT_YOUR_ORDER)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput("评分应为 1–5", errors={"score": ["评分应为 1–5 的整数"]})
     comment = _text(comment, "comment", required=False)
@@ -447,7 +448,7 @@ def order_rate_by_default(*, order_id, now=None) -> Order | None:
 def order_cancel(*, order_id, actor, reason: str) -> Order:
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_cancel(actor, order):
-        raise ActionForbidden("只有点单人或管理员可以取消订单", code="not_allowed")
+        raise ActionForbidden("只有点单人或管理员可以取消订单", code=Code.NOT_ALLOWED)
     reason = _text(reason, "reason", max_length=500)
     order = _transition(order, action="cancel", actor=actor, note=reason, fields={"reason": reason})
     _close_offers(order, OfferStatus.WITHDRAWN)
@@ -458,7 +459,7 @@ def order_cancel(*, order_id, actor, reason: str) -> Order:
 def order_reject(*, order_id, actor, reason: str) -> Order:
     order = _get_locked(user=actor, order_id=order_id)
     if not permissions.can_reject(actor, order):
-        raise ActionForbidden("只有实践站、所、中心管理员可以驳回", code="not_dispatcher")
+        raise ActionForbidden("只有实践站、所、中心管理员可以驳回", code=Code.NOT_DISPATCHER)
     reason = _text(reason, "reason", max_length=500)
     order = _transition(order, action="reject", actor=actor, note=reason, fields={"reason": reason})
     _close_offers(order, OfferStatus.WITHDRAWN)

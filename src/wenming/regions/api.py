@@ -9,6 +9,7 @@ from wenming.core.api import SettingsAnonThrottle
 from wenming.core.clientip import client_ip
 from wenming.core.errors import InvalidInput
 from wenming.regions.auth import token_issue, token_revoke
+from wenming.regions.codes import Code
 from wenming.regions.phone_signin import phone_code_send, phone_sign_in
 
 
@@ -33,7 +34,7 @@ class TokenApi(APIView):
         # the Django request, not DRF's wrapper: django-axes marks a locked-out sign-in on it
         user = authenticate(request._request, **s.validated_data)
         if user is None or not user.is_active:
-            raise InvalidInput("用户名或密码错误", code="bad_credentials",
+            raise InvalidInput("用户名或密码错误", code=Code.BAD_CREDENTIALS,
                                errors={"non_field_errors": ["用户名或密码错误"]})
         return Response({"token": token_issue(user).key})
 

@@ -24,6 +24,7 @@ from wenming.core.errors import InvalidInput, RateLimited, TransitionRefused
 from wenming.core.notices import sms_to_number
 from wenming.core.validators import MOBILE_RE, validate_phone
 from wenming.regions.choices import NodeKind, Role
+from wenming.regions.codes import Code
 from wenming.regions.models import Node, PhoneCode, User
 
 CODE_MINUTES = 5
@@ -56,10 +57,10 @@ def phone_code_send(*, phone, ip: str | None = None, now=None) -> None:
     key = digest(phone)
     recent = PhoneCode.objects.filter(phone_digest=key, created_at__gte=now - dt.timedelta(hours=1))
     if recent.filter(created_at__gte=now - dt.timedelta(seconds=RESEND_SECONDS)).exists():
-        raise RateLimited(f"验证码已发送，请 {RESEND_SECONDS} 秒后再试", code="code_too_soon")
+        raise RateLimited(f"验证码已发送，请 {RESEND_SECONDS} 秒后再试", code=Code.CODE_TOO_SOON)
     if recent.count() >= PER_HOUR or (ip and PhoneCode.objects.filter(
             ip=ip, created_at__gte=now - dt.timedelta(hours=1)).count() >= PER_IP_HOUR):
-        raise RateLimited("获取验证码过于频繁，请一小时后再试", code="code_rate_limited")
+        raise RateLimited("获取验证码过于频繁，请一小时后再试", code=Code.CODE_RATE_LIMITED)
     code = f"{secrets.randbelow(10**6):06d}"
     row = PhoneCode.objects.create(phone_digest=key, code_digest=_code_digest(phone, code), ip=ip or None,
                                    created_at=now, expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
@@ -99,7 +100,7 @@ def phone_sign_in(*, phone, code, name: str = "", node_id=None, now=None) -> tup
         if user is None:
             name = " ".join(name.split())[:40] if isinstance(name, str) else ""
             if not name:  # the code stays valid for the second step of the form
-                raise InvalidInput("首次登录请填写姓名和所在村/社区", code="registration_needed",
+                raise InvalidInput("首次登录请填写姓名和所在村/社区", code=Code.REGISTRATION_NEEDED,
                                    errors={"name": ["请填写姓名"]})
             node = _village(node_id)
             user = User(username=f"m{key[:12]}", role=Role.CITIZEN, node=node, full_name=name, phone=phone)
@@ -109,7 +110,7 @@ def phone_sign_in(*, phone, code, name: str = "", node_id=None, now=None) -> tup
             user.save()
             created = True
         if PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
-            raise TransitionRefused("验证码已使用，请重新获取", code="code_used")
+            raise TransitionRefused("验证码已使用，请重新获取", code=Code.CODE_USED)
         User.objects.filter(pk=user.pk).update(phone_verified_at=now)
         user.phone_verified_at = now
     return user, created

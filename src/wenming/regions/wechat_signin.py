@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from wenming.core.errors import InvalidInput, TransitionRefused
+from wenming.regions.codes import Code
 from wenming.regions.models import User
 
 
@@ -56,7 +57,7 @@ def wechat_bind(*, user, openid: str) -> User:
         raise InvalidInput("微信身份无效", errors={"openid": ["无效"]})
     holder = User.objects.select_for_update().filter(wechat_openid=openid).exclude(pk=user.pk).first()
     if holder is not None:
-        raise TransitionRefused("该微信已绑定其他账号", code="wechat_bound_elsewhere")
+        raise TransitionRefused("该微信已绑定其他账号", code=Code.WECHAT_BOUND_ELSEWHERE)
     User.objects.filter(pk=user.pk).update(wechat_openid=openid)
     user.wechat_openid = openid
     return user

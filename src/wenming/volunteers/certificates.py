@@ -18,6 +18,7 @@ from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, Transit
 from wenming.core.validators import mask_id_number
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.selectors import in_scope
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import Certificate, ServiceRecord, Volunteer
 from wenming.volunteers.selectors import net_records, star_level
 
@@ -76,13 +77,13 @@ def certificate_issue(*, actor, disclose) -> Certificate:
     volunteer = Volunteer.objects.select_related("district", "org").filter(user=actor).first() \
         if getattr(actor, "is_authenticated", False) else None
     if volunteer is None:
-        raise ActionForbidden("只有志愿者本人可以出具服务证明", code="not_volunteer")
+        raise ActionForbidden("只有志愿者本人可以出具服务证明", code=Code.NOT_VOLUNTEER)
     if volunteer.status != Volunteer.Status.APPROVED:
-        raise TransitionRefused("志愿者注册审核通过后才能出具证明", code="not_approved")
+        raise TransitionRefused("志愿者注册审核通过后才能出具证明", code=Code.NOT_APPROVED)
     if not isinstance(disclose, (list, tuple, set)) or any(d not in DISCLOSE_OPTIONS for d in disclose):
         raise InvalidInput("公开内容选项无效", errors={"disclose": [f"可选：{', '.join(DISCLOSE_OPTIONS)}"]})
     if not ServiceRecord.objects.filter(volunteer=volunteer).exists():
-        raise TransitionRefused("还没有服务记录，暂不能出具证明", code="no_records")
+        raise TransitionRefused("还没有服务记录，暂不能出具证明", code=Code.NO_RECORDS)
     content = _content(volunteer, set(disclose))
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return Certificate.objects.create(volunteer=volunteer, code=code, content=content,
@@ -121,6 +122,6 @@ def certificate_revoke(*, actor, certificate_id, reason: str) -> Certificate:
     won = Certificate.objects.filter(pk=cert.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason)
     if not won:
-        raise TransitionRefused("该证明已撤销", code="already_revoked")
+        raise TransitionRefused("该证明已撤销", code=Code.ALREADY_REVOKED)
     cert.refresh_from_db()
     return cert

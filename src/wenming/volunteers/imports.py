@@ -13,6 +13,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from wenming.core import tables
+from wenming.core.codes import Code as CoreCode
 from wenming.core.crypto import digest
 from wenming.core.documents import clean_document
 from wenming.core.errors import ActionForbidden, InvalidInput
@@ -20,6 +21,7 @@ from wenming.core.validators import validate_id_number, validate_phone
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
 from wenming.regions.selectors import scope_q
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import ServiceCategory, Volunteer, VolunteerOrg
 
 COLUMNS = ("姓名", "手机号", "身份证号", "所属实践站", "技能特长", "服务类别", "所属组织")
@@ -61,10 +63,10 @@ def _cell(value) -> str:
 def volunteer_import(*, actor, upload, import_valid_rows: bool = False) -> ImportReport:
     """Check every row first; write all rows (or, when asked, the valid ones) in one transaction."""
     if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以导入志愿者", code="not_importer")
+        raise ActionForbidden("只有实践站、所、中心管理员可以导入志愿者", code=Code.NOT_IMPORTER)
     content = clean_document(upload, field="file")  # an .xlsx without macros, within the size limit
     if not content.name.endswith(".xlsx"):
-        raise InvalidInput("请上传 Excel（.xlsx）文件", code="bad_document", errors={"file": ["请上传 .xlsx 文件"]})
+        raise InvalidInput("请上传 Excel（.xlsx）文件", code=CoreCode.BAD_DOCUMENT, errors={"file": ["请上传 .xlsx 文件"]})
     table = tables.read_table(content, max_rows=MAX_ROWS, formats=(".xlsx",))
     header = [_cell(c) for c in table.header]
     missing = [c for c in REQUIRED if c not in header]

@@ -21,6 +21,7 @@ from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Station
 from wenming.regions.selectors import in_scope, scope_q
 from wenming.volunteers import notices
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import (
     JoinRequest,
     Membership,
@@ -50,7 +51,7 @@ def _staff(user) -> bool:
 def _own_volunteer(actor) -> Volunteer:
     volunteer = volunteer_of(actor)
     if volunteer is None:
-        raise ActionForbidden("请先注册为志愿者", code="not_a_volunteer")
+        raise ActionForbidden("请先注册为志愿者", code=Code.NOT_A_VOLUNTEER)
     return volunteer
 
 
@@ -148,14 +149,14 @@ def join_request_create(*, actor, team_id=None, org_id=None, message: str = "") 
     if len(message) > MESSAGE_MAX:
         raise InvalidInput("留言不超过200字", errors={"message": ["留言不超过200字"]})
     if volunteer.status != Volunteer.Status.APPROVED:
-        raise TransitionRefused("志愿者注册通过审核后才能申请加入", code="not_approved")
+        raise TransitionRefused("志愿者注册通过审核后才能申请加入", code=Code.NOT_APPROVED)
     if team_id not in (None, ""):
         try:
             team = joinable_teams(volunteer).get(pk=_int(team_id))
         except Team.DoesNotExist:
             raise NotFound() from None
         if team.members.filter(pk=volunteer.pk).exists():
-            raise TransitionRefused("您已是该队队员", code="already_member")
+            raise TransitionRefused("您已是该队队员", code=Code.ALREADY_MEMBER)
         fields = {"kind": JoinRequest.Kind.TEAM, "team": team}
     else:
         try:
@@ -163,14 +164,14 @@ def join_request_create(*, actor, team_id=None, org_id=None, message: str = "") 
         except VolunteerOrg.DoesNotExist:
             raise NotFound() from None
         if volunteer.org_id == org.pk:
-            raise TransitionRefused("您已是该组织成员", code="already_member")
+            raise TransitionRefused("您已是该组织成员", code=Code.ALREADY_MEMBER)
         fields = {"kind": JoinRequest.Kind.ORG, "org": org}
     try:
         with transaction.atomic():
             request = JoinRequest.objects.create(volunteer=volunteer, message=message, created_at=timezone.now(),
                                                  **fields)
     except IntegrityError:
-        raise TransitionRefused("已有待审核的申请，请耐心等待", code="already_requested") from None
+        raise TransitionRefused("已有待审核的申请，请耐心等待", code=Code.ALREADY_REQUESTED) from None
     notices.join_requested(request)
     return request
 
@@ -179,11 +180,11 @@ def join_request_create(*, actor, team_id=None, org_id=None, message: str = "") 
 def join_request_withdraw(*, actor, request_id) -> JoinRequest:
     request = join_request_get_for(user=actor, request_id=request_id)
     if request.volunteer.user_id != actor.pk:
-        raise ActionForbidden("只有申请人本人可以撤回", code="not_applicant")
+        raise ActionForbidden("只有申请人本人可以撤回", code=Code.NOT_APPLICANT)
     won = JoinRequest.objects.filter(pk=request.pk, status=JoinRequest.Status.PENDING).update(
         status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now(), decided_by=actor)
     if not won:
-        raise TransitionRefused("该申请已处理，不能撤回", code="already_decided")
+        raise TransitionRefused("该申请已处理，不能撤回", code=Code.ALREADY_DECIDED)
     request.refresh_from_db()
     return request
 
@@ -193,7 +194,7 @@ def org_leave(*, actor, note: str = "") -> Volunteer:
     """The volunteer leaves their organisation; the membership is closed, not deleted."""
     volunteer = _own_volunteer(actor)
     if volunteer.org_id is None:
-        raise TransitionRefused("您目前不属于任何组织", code="not_member")
+        raise TransitionRefused("您目前不属于任何组织", code=Code.NOT_MEMBER)
     return org_transfer(volunteer=volunteer, org=None, note=(note or "本人退出")[:200])
 
 
@@ -204,21 +205,21 @@ def join_request_decide(*, actor, request_id, approve: bool, reason: str = "") -
     """Approve (the volunteer joins; for an organisation this is a transfer) or decline with a reason."""
     request = join_request_get_for(user=actor, request_id=request_id)
     if not can_decide(actor, request):
-        raise ActionForbidden("只有队长、组织或上级管理员可以处理申请", code="not_decider")
+        raise ActionForbidden("只有队长、组织或上级管理员可以处理申请", code=Code.NOT_DECIDER)
     reason = (reason or "").strip()
     if len(reason) > 200:
         raise InvalidInput("原因不超过200字", errors={"reason": ["原因不超过200字"]})
     if not approve and not reason:
         raise InvalidInput("拒绝时请填写原因", errors={"reason": ["拒绝时请填写原因"]})
     if approve and request.kind == JoinRequest.Kind.TEAM and not request.team.is_active:
-        raise TransitionRefused("该队伍已停用", code="team_inactive")
+        raise TransitionRefused("该队伍已停用", code=Code.TEAM_INACTIVE)
     if approve and request.volunteer.status != Volunteer.Status.APPROVED:
-        raise TransitionRefused("志愿者当前不是已通过状态", code="not_approved")
+        raise TransitionRefused("志愿者当前不是已通过状态", code=Code.NOT_APPROVED)
     target = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
     won = JoinRequest.objects.filter(pk=request.pk, status=JoinRequest.Status.PENDING).update(
         status=target, decided_by=actor, decided_at=timezone.now(), reason=reason)
     if not won:
-        raise TransitionRefused("该申请已处理", code="already_decided")
+        raise TransitionRefused("该申请已处理", code=Code.ALREADY_DECIDED)
     if approve:
         note = f"申请加入，{actor.display_name}同意"[:200]
         volunteer = Volunteer.objects.select_for_update().get(pk=request.volunteer_id)
@@ -226,7 +227,7 @@ def join_request_decide(*, actor, request_id, approve: bool, reason: str = "") -
             team_join(volunteer=volunteer, team=request.team, note=note)
         else:
             if volunteer.org_id == request.org_id:
-                raise TransitionRefused("已是该组织成员", code="already_member")
+                raise TransitionRefused("已是该组织成员", code=Code.ALREADY_MEMBER)
             org_transfer(volunteer=volunteer, org=request.org, note=note)
     request.refresh_from_db()
     notices.join_decided(request)

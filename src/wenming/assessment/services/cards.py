@@ -8,6 +8,7 @@ from django.utils import timezone
 from wenming.assessment import notices, permissions
 from wenming.assessment.cards import reds_recheck_after_revoke
 from wenming.assessment.choices import CardColor, MeasureKind, PhotoStage, ProblemStatus
+from wenming.assessment.codes import Code
 from wenming.assessment.events import CARD_FLOW, PROBLEM_FLOW, event_write
 from wenming.assessment.models import Card, InspectionRound, Measure, Problem, ProblemPhoto
 from wenming.assessment.selectors import card_get_for, problem_get_for, site_get_for, unit_get_for
@@ -29,7 +30,7 @@ def _locked_card(*, actor, card_id) -> Card:
 def card_appeal(*, actor, card_id, reason: str, now=None) -> Card:
     card = _locked_card(actor=actor, card_id=card_id)
     if not permissions.is_unit_member(actor, card.unit_id):
-        raise ActionForbidden("只有被警示单位可以申诉", code="not_your_unit")
+        raise ActionForbidden("只有被警示单位可以申诉", code=Code.NOT_YOUR_UNIT)
     reason = _text(reason, "reason", max_length=1000)
     now = now or timezone.now()
     CARD_FLOW.move(card, action="appeal", actor=actor, now=now, note=reason,
@@ -62,7 +63,7 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
                    latitude=None, longitude=None, deadline_days: int | None = None, now=None) -> Problem:
     """An inspector records a problem on a phone; a rectification order goes to the unit at once."""
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有督查员可以登记问题", code="inspector_only")
+        raise ActionForbidden("只有督查员可以登记问题", code=Code.INSPECTOR_ONLY)
     description = _text(description, "description")
     site = site_get_for(user=actor, site_id=site_id) if site_id not in (None, "") else None
     if unit_id not in (None, ""):
@@ -82,7 +83,7 @@ def problem_record(*, actor, description: str, site_id=None, unit_id=None, round
         raise InvalidInput("整改时限有误", errors={"deadline_days": ["整改时限应为 1-60 个工作日"]})
     photos = list(photos or [])
     if not photos:
-        raise InvalidInput("请上传现场照片", code="photo_required", errors={"photos": ["请上传现场照片"]})
+        raise InvalidInput("请上传现场照片", code=Code.PHOTO_REQUIRED, errors={"photos": ["请上传现场照片"]})
     if len(photos) > MAX_FILES:
         raise InvalidInput(f"照片最多 {MAX_FILES} 张", errors={"photos": [f"照片最多 {MAX_FILES} 张"]})
     cleaned = [clean_photo(p) for p in photos]
@@ -112,11 +113,11 @@ def _locked_problem(*, actor, problem_id) -> Problem:
 def problem_report_fix(*, actor, problem_id, report: str, photos=(), now=None) -> Problem:
     problem = _locked_problem(actor=actor, problem_id=problem_id)
     if not permissions.is_unit_member(actor, problem.unit_id):
-        raise ActionForbidden("只有责任单位可以报告整改", code="not_your_unit")
+        raise ActionForbidden("只有责任单位可以报告整改", code=Code.NOT_YOUR_UNIT)
     report = _text(report, "report")
     photos = list(photos or [])
     if not photos:
-        raise InvalidInput("请上传整改后照片", code="photo_required", errors={"photos": ["请上传整改后照片"]})
+        raise InvalidInput("请上传整改后照片", code=Code.PHOTO_REQUIRED, errors={"photos": ["请上传整改后照片"]})
     if len(photos) > MAX_FILES:
         raise InvalidInput(f"照片最多 {MAX_FILES} 张", errors={"photos": [f"照片最多 {MAX_FILES} 张"]})
     cleaned = [clean_photo(p) for p in photos]
@@ -134,7 +135,7 @@ def problem_recheck(*, actor, problem_id, passed: bool, note: str = "", now=None
     """The inspector re-checks: closes it (销号) or reopens it with a new deadline."""
     problem = _locked_problem(actor=actor, problem_id=problem_id)
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有督查员可以复查", code="inspector_only")
+        raise ActionForbidden("只有督查员可以复查", code=Code.INSPECTOR_ONLY)
     note = _text(note, "note", required=not passed, max_length=500)
     now = now or timezone.now()
     if passed:

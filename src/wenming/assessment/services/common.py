@@ -1,6 +1,7 @@
 """What every write of the app shares: the file limit, text cleaning, the office-admin check, id lists."""
 
 from wenming.assessment import permissions
+from wenming.assessment.codes import Code
 from wenming.core import workflow
 from wenming.core.errors import ActionForbidden, InvalidInput
 from wenming.core.inputs import record_id
@@ -13,7 +14,7 @@ _text = workflow.text
 
 def _require_office_admin(actor):
     if not permissions.is_office_admin(actor):
-        raise ActionForbidden("只有文明办管理员可以执行此操作", code="office_only")
+        raise ActionForbidden("只有文明办管理员可以执行此操作", code=Code.OFFICE_ONLY)
 
 
 def _ids(values, field: str) -> list[int]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wenming.assessment import permissions
 from wenming.assessment.choices import SiteKind
+from wenming.assessment.codes import Code
 from wenming.assessment.events import event_write
 from wenming.assessment.models import InspectionRound, RoundSite, Site
 from wenming.assessment.selectors import (
@@ -38,7 +39,7 @@ def _coordinate(value, field: str, limit: int):
 @transaction.atomic
 def site_create(*, actor, name: str, kind: str, unit_id, address: str = "", latitude=None, longitude=None) -> Site:
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有文明办或督查员可以登记点位", code="office_only")
+        raise ActionForbidden("只有文明办或督查员可以登记点位", code=Code.OFFICE_ONLY)
     name = _text(name, "name", max_length=100)
     if kind not in SiteKind.values:
         raise InvalidInput("点位类型有误", errors={"kind": ["未知的点位类型"]})
@@ -80,7 +81,7 @@ def _round_people_and_sites(*, actor, inspector_ids, site_ids):
 def round_create(*, actor, title: str = "", date, inspector_ids=None, site_ids=(), note: str = "") -> InspectionRound:
     """Plan a weekly round: date, inspectors (default: whoever plans it, if an inspector) and sites."""
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有督查员可以发起督查", code="inspector_only")
+        raise ActionForbidden("只有督查员可以发起督查", code=Code.INSPECTOR_ONLY)
     district = Node.objects.get(pk=district_id_of(actor))
     title = _text(title, "title", required=False, max_length=100) or f"{date.month}月{date.day}日督查"
     note = _text(note, "note", required=False, max_length=300)
@@ -100,7 +101,7 @@ def round_create(*, actor, title: str = "", date, inspector_ids=None, site_ids=(
 def round_update(*, actor, round_id, title: str, date, inspector_ids, site_ids, note: str = "") -> InspectionRound:
     """Change a round's plan. A site already checked or with problems recorded stays on it."""
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有督查员可以安排督查", code="inspector_only")
+        raise ActionForbidden("只有督查员可以安排督查", code=Code.INSPECTOR_ONLY)
     rnd = round_get_for(user=actor, round_id=round_id)
     list(InspectionRound.objects.select_for_update().filter(pk=rnd.pk).values_list("pk", flat=True))
     inspectors, sites = _round_people_and_sites(actor=actor, inspector_ids=inspector_ids, site_ids=site_ids)
@@ -110,7 +111,7 @@ def round_update(*, actor, round_id, title: str, date, inspector_ids, site_ids, 
     kept = [sid for sid, st in stops.items() if sid not in wanted and (st.checked_at or sid in with_problems)]
     if kept:
         names = "、".join(Site.objects.filter(pk__in=kept).values_list("name", flat=True))
-        raise InvalidInput("已检查的点位不能移出", code="site_checked", errors={"sites": [f"已检查：{names}"]})
+        raise InvalidInput("已检查的点位不能移出", code=Code.SITE_CHECKED, errors={"sites": [f"已检查：{names}"]})
     rnd.title = _text(title, "title", required=False, max_length=100) or rnd.title
     rnd.date = date
     rnd.note = _text(note, "note", required=False, max_length=300)
@@ -139,7 +140,7 @@ def _stop_checked(*, rnd, site, actor, now) -> RoundSite:
 def round_site_check(*, actor, round_id, site_id, now=None) -> RoundSite:
     """The inspector has been to a site of the round and found nothing to record."""
     if not permissions.can_inspect(actor):
-        raise ActionForbidden("只有督查员可以督查", code="inspector_only")
+        raise ActionForbidden("只有督查员可以督查", code=Code.INSPECTOR_ONLY)
     rnd = round_get_for(user=actor, round_id=round_id)
     stop = RoundSite.objects.filter(round=rnd, site_id=record_id(site_id) or 0).first()
     if stop is None:

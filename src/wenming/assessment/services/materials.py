@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wenming.assessment import notices, permissions
 from wenming.assessment.choices import FileKind, TaskStatus
+from wenming.assessment.codes import Code
 from wenming.assessment.events import TASK_FLOW, event_write
 from wenming.assessment.models import (
     ContributionFile,
@@ -96,14 +97,14 @@ def task_submit(*, actor, task_id, text: str = "", photos=(), documents=(), now=
     """The unit files (or refiles) its materials: text, photos and documents, checked."""
     task = _locked_task(actor=actor, task_id=task_id)
     if not permissions.can_file(actor, task):
-        raise ActionForbidden("只有责任单位可以申报资料", code="not_your_unit")
+        raise ActionForbidden("只有责任单位可以申报资料", code=Code.NOT_YOUR_UNIT)
     TASK_FLOW.check(task, "submit")
     text = _text(text, "text", required=False)
     photos, documents = list(photos or []), list(documents or [])
     if len(photos) + len(documents) > MAX_FILES:
-        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code="too_many_files", errors={"files": [f"附件最多 {MAX_FILES} 个"]})
+        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code=Code.TOO_MANY_FILES, errors={"files": [f"附件最多 {MAX_FILES} 个"]})
     if not text and not photos and not documents:
-        raise InvalidInput("请填写材料说明或上传附件", code="empty_filing", errors={"text": ["请填写材料说明或上传附件"]})
+        raise InvalidInput("请填写材料说明或上传附件", code=Code.EMPTY_FILING, errors={"text": ["请填写材料说明或上传附件"]})
     cleaned = [(FileKind.PHOTO, p.name, clean_photo(p)) for p in photos]
     cleaned += [(FileKind.DOCUMENT, d.name, clean_document(d)) for d in documents]
     now = now or timezone.now()
@@ -131,7 +132,7 @@ def _locked_task_view(*, actor, task_id) -> MaterialTask:
 
 def _refuse_unless_open(task: MaterialTask, label: str):
     if task.status not in CONTRIBUTION_OPEN:
-        raise TransitionRefused(f"当前状态为「{task.get_status_display()}」，不能{label}", code="task_closed")
+        raise TransitionRefused(f"当前状态为「{task.get_status_display()}」，不能{label}", code=Code.TASK_CLOSED)
 
 
 @transaction.atomic
@@ -144,13 +145,13 @@ def contribution_add(*, actor, task_id, text: str = "", photos=(), documents=(),
     if unit_id not in (None, ""):
         units = [u for u in units if str(u.pk) == str(unit_id)]
     if not units:  # the lead unit, the office: they read the task, but the material is the cooperators'
-        raise ActionForbidden("只有配合单位可以提交配合材料", code="not_cooperating")
+        raise ActionForbidden("只有配合单位可以提交配合材料", code=Code.NOT_COOPERATING)
     unit = units[0]
     _refuse_unless_open(task, "提交配合材料")
     text = _text(text, "text", max_length=CONTRIBUTION_MAX)
     photos, documents = list(photos or []), list(documents or [])
     if len(photos) + len(documents) > MAX_FILES:
-        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code="too_many_files", errors={"files": [f"附件最多 {MAX_FILES} 个"]})
+        raise InvalidInput(f"附件最多 {MAX_FILES} 个", code=Code.TOO_MANY_FILES, errors={"files": [f"附件最多 {MAX_FILES} 个"]})
     cleaned = [(FileKind.PHOTO, p.name, clean_photo(p)) for p in photos]
     cleaned += [(FileKind.DOCUMENT, d.name, clean_document(d)) for d in documents]
     now = now or timezone.now()
@@ -172,9 +173,9 @@ def contribution_withdraw(*, actor, contribution_id, now=None) -> MaterialContri
     task = _locked_task_view(actor=actor, task_id=contribution.task_id)
     contribution.refresh_from_db()
     if not permissions.is_unit_member(actor, contribution.unit_id):
-        raise ActionForbidden("只能撤回本单位提交的配合材料", code="not_your_unit")
+        raise ActionForbidden("只能撤回本单位提交的配合材料", code=Code.NOT_YOUR_UNIT)
     if contribution.withdrawn_at is not None:
-        raise TransitionRefused("该配合材料已撤回", code="already_withdrawn")
+        raise TransitionRefused("该配合材料已撤回", code=Code.ALREADY_WITHDRAWN)
     _refuse_unless_open(task, "撤回配合材料")
     now = now or timezone.now()
     contribution.withdrawn_at, contribution.withdrawn_by = now, actor
@@ -191,7 +192,7 @@ def _score(value, points: Decimal) -> Decimal:
     except (InvalidOperation, ValueError):
         raise InvalidInput("得分有误", errors={"score": ["应为数字"]}) from None
     if not score.is_finite() or score < 0 or score > points:
-        raise InvalidInput("得分有误", code="bad_score", errors={"score": [f"得分应在 0 到 {points} 之间"]})
+        raise InvalidInput("得分有误", code=Code.BAD_SCORE, errors={"score": [f"得分应在 0 到 {points} 之间"]})
     return score.quantize(Decimal("0.01"))
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.demands import permissions
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Category,
     DeadlineRule,
@@ -29,7 +30,7 @@ def deadline_rule_save(*, actor, department=None, category=None, sign_hours=None
                        note: str = "") -> DeadlineRule:
     """Set a department's and/or a category's own limits (one rule per pair; saving again updates it)."""
     if not permissions.can_configure(actor):
-        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code="not_configurer")
+        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code=Code.NOT_CONFIGURER)
     errors: dict[str, list[str]] = {}
     dep = cat = None
     if department not in (None, ""):
@@ -67,7 +68,7 @@ def deadline_rule_save(*, actor, department=None, category=None, sign_hours=None
 @transaction.atomic
 def deadline_rule_delete(*, actor, rule_id) -> None:
     if not permissions.can_configure(actor):
-        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code="not_configurer")
+        raise ActionForbidden("只有文明办或实践中心管理员可以设置时限", code=Code.NOT_CONFIGURER)
     rule = DeadlineRule.objects.filter(pk=number(rule_id, "rule")).select_related("department").first()
     district = district_id_of(actor)
     if rule is None or (rule.department and not actor.is_superuser and rule.department.node_id != district):

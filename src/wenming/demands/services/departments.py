@@ -11,6 +11,7 @@ from wenming.demands.choices import (
     EventKind,
     RequestStatus,
 )
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Demand,
     DemandPhoto,
@@ -39,7 +40,7 @@ def demand_sign(*, demand_id, actor, now=None) -> Demand:
     mine = my_assignment(actor, demand)
     FLOW.check(demand, "sign")
     if mine.status != A.PENDING:
-        raise TransitionRefused("本部门已签收", code="already_signed")
+        raise TransitionRefused("本部门已签收", code=Code.ALREADY_SIGNED)
     now = now or timezone.now()
     set_assignment(mine, expect=(A.PENDING,), status=A.SIGNED, signed_at=now, signed_by_id=actor.pk,
                     is_overdue=False)
@@ -59,10 +60,10 @@ def demand_reply(*, demand_id, actor, reply: str, photos=(), now=None) -> Demand
     demand = locked(user=actor, demand_id=demand_id)
     mine = my_assignment(actor, demand)
     if not mine.is_lead:
-        raise ActionForbidden("只有牵头部门可以答复", code="not_lead")
+        raise ActionForbidden("只有牵头部门可以答复", code=Code.NOT_LEAD)
     FLOW.check(demand, "reply")
     if mine.status != A.SIGNED:
-        raise TransitionRefused("请先签收", code="not_signed")
+        raise TransitionRefused("请先签收", code=Code.NOT_SIGNED)
     reply = text(reply, "reply")
     if len(photos) > 9:
         raise InvalidInput("输入有误", errors={"photos": ["最多 9 张照片"]})
@@ -90,7 +91,7 @@ def return_request(*, demand_id, actor, reason: str, mis_dispatch: bool = False,
     mine = my_assignment(actor, demand)
     FLOW.check(demand, "return_request")
     if mine.status not in (A.PENDING, A.SIGNED):
-        raise TransitionRefused("当前不能退单", code="cannot_return_request")
+        raise TransitionRefused("当前不能退单", code=Code.CANNOT_RETURN_REQUEST)
     reason = text(reason, "reason")
     now = now or timezone.now()
     previous = mine.status
@@ -112,13 +113,13 @@ def extension_request(*, demand_id, actor, days, reason: str, now=None) -> Exten
     mine = my_assignment(actor, demand)
     FLOW.check(demand, "extend_request")
     if mine.status != A.SIGNED:
-        raise TransitionRefused("签收后才能申请延期", code="cannot_extend_request")
+        raise TransitionRefused("签收后才能申请延期", code=Code.CANNOT_EXTEND_REQUEST)
     days = number(days, "days")
     if not 1 <= days <= 30:
         raise InvalidInput("输入有误", errors={"days": ["延期 1–30 个工作日"]})
     reason = text(reason, "reason")
     if ExtensionRequest.objects.filter(assignment=mine, status=RequestStatus.PENDING).exists():
-        raise TransitionRefused("已有待审批的延期申请", code="extension_pending")
+        raise TransitionRefused("已有待审批的延期申请", code=Code.EXTENSION_PENDING)
     now = now or timezone.now()
     req = ExtensionRequest.objects.create(assignment=mine, days=days, reason=reason, requested_by=actor,
                                           requested_at=now)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound
 from wenming.demands import permissions
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Household,
 )
@@ -19,7 +20,7 @@ from wenming.regions.selectors import in_scope
 
 def _household_check(actor, node: Node, cadre) -> None:
     if not permissions.is_dispatcher(actor):
-        raise ActionForbidden("只有管理员可以维护包联户", code="not_dispatcher")
+        raise ActionForbidden("只有管理员可以维护包联户", code=Code.NOT_DISPATCHER)
     errors = {}
     if not in_scope(actor, node):
         errors["node"] = ["不在您的管辖范围内"]

@@ -17,6 +17,7 @@ from wenming.demands.choices import (
     Channel,
     EventKind,
 )
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Category,
     Demand,
@@ -100,9 +101,9 @@ class DuplicatesFound(Exception):
 def _clean_record(actor, data: RecordInput, *, with_photos: bool = True) -> dict:
     """Check everything a recording needs (400 with every field's error); nothing is written."""
     if not getattr(actor, "is_authenticated", False):
-        raise ActionForbidden("请先登录", code="login_required")
+        raise ActionForbidden("请先登录", code=Code.LOGIN_REQUIRED)
     if not (actor.is_superuser or actor.role in permissions.RECORDER_ROLES):
-        raise ActionForbidden("您的角色不能登记诉求", code="cannot_record")
+        raise ActionForbidden("您的角色不能登记诉求", code=Code.CANNOT_RECORD)
     errors: dict[str, list[str]] = {}
     if data.channel not in Channel.values:
         errors["channel"] = ["来源无效"]
@@ -254,7 +255,7 @@ def demand_record_merged(*, actor, data: RecordInput, into_id, now=None) -> Dema
     list(Demand.objects.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))
     target.refresh_from_db()
     if target.status not in OPEN_STATUSES:  # closed or merged since the page was shown
-        raise TransitionRefused("该诉求刚被办结或合并，请重新选择", code="merge_target_closed")
+        raise TransitionRefused("该诉求刚被办结或合并，请重新选择", code=Code.MERGE_TARGET_CLOSED)
     demand = demand_record(actor=actor, data=data, now=now)
     demand = move(demand, action="merge", actor=actor, kind=EventKind.MERGE, note=f"登记时合并至 {target.number}",
                    fields=merge_fields(target), data={"into": target.pk, "at_record": True}, now=now)
@@ -268,7 +269,7 @@ def visit_record(*, actor, household_id, note: str = "", now=None) -> Visit:
     """A cadre records a visit to one of their households (走访)."""
     household = household_get_for(user=actor, household_id=household_id)
     if household.cadre_id != actor.pk:
-        raise ActionForbidden("只有该户的包联干部可以登记走访", code="not_your_household")
+        raise ActionForbidden("只有该户的包联干部可以登记走访", code=Code.NOT_YOUR_HOUSEHOLD)
     return Visit.objects.create(household=household, cadre=actor, at=now or timezone.now(),
                                 note=text(note, "note", required=False))
 

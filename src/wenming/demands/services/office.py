@@ -14,6 +14,7 @@ from wenming.demands.choices import (
     EventKind,
     RequestStatus,
 )
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Assignment,
     Callback,
@@ -162,7 +163,7 @@ def demand_callback(*, demand_id, actor, level: str, note: str = "", now=None) -
     records the try and leaves the demand waiting for the next one."""
     demand = locked(user=actor, demand_id=demand_id)
     if not permissions.can_call_back(actor, demand):
-        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code="not_dispatcher")
+        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code=Code.NOT_DISPATCHER)
     FLOW.check(demand, "callback")
     note = text(note, "note", required=False)
     now = now or timezone.now()
@@ -209,7 +210,7 @@ def return_decide(*, demand_id, actor, approve: bool, note: str = "", now=None) 
     demand = locked(user=actor, demand_id=demand_id)
     require_dispatcher(actor)
     FLOW.check(demand, "return_decide")
-    req = pending_request(ReturnRequest, demand, missing="没有待审批的退单申请", code="no_pending_return")
+    req = pending_request(ReturnRequest, demand, missing="没有待审批的退单申请", code=Code.NO_PENDING_RETURN)
     note = text(note, "note", required=not approve)
     now = now or timezone.now()
     a = req.assignment
@@ -241,9 +242,9 @@ def extension_decide(*, demand_id, actor, approve: bool, note: str = "", now=Non
     """The level above (institute, centre or office admin) approves or refuses an extension (延期)."""
     demand = locked(user=actor, demand_id=demand_id)
     if not permissions.can_approve_extension(actor):
-        raise ActionForbidden("延期须由上一级（实践所、中心或文明办）审批", code="not_extension_approver")
+        raise ActionForbidden("延期须由上一级（实践所、中心或文明办）审批", code=Code.NOT_EXTENSION_APPROVER)
     FLOW.check(demand, "extend_decide")
-    req = pending_request(ExtensionRequest, demand, missing="没有待审批的延期申请", code="no_pending_extension")
+    req = pending_request(ExtensionRequest, demand, missing="没有待审批的延期申请", code=Code.NO_PENDING_EXTENSION)
     note = text(note, "note", required=not approve)
     now = now or timezone.now()
     a = req.assignment

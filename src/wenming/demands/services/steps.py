@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wenming.core import workflow
+from wenming.core.codes import Code as CoreCode
 from wenming.core.errors import ActionForbidden, TransitionRefused
 from wenming.demands import permissions
 from wenming.demands.choices import (
@@ -18,6 +19,7 @@ from wenming.demands.choices import (
     DemandStatus,
     RequestStatus,
 )
+from wenming.demands.codes import Code
 from wenming.demands.models import (
     Assignment,
     Demand,
@@ -95,19 +97,19 @@ def set_assignment(assignment: Assignment, *, expect: tuple, **values) -> None:
     values["version"] = F("version") + 1
     won = Assignment.objects.filter(pk=assignment.pk, status__in=expect, version=assignment.version).update(**values)
     if not won:
-        raise TransitionRefused("该派单刚被他人处理，请刷新后重试", code="concurrent_change")
+        raise TransitionRefused("该派单刚被他人处理，请刷新后重试", code=CoreCode.CONCURRENT_CHANGE)
     assignment.refresh_from_db()
 
 
 def require_dispatcher(actor, demand=None):
     if not permissions.is_dispatcher(actor):
-        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code="not_dispatcher")
+        raise ActionForbidden("只有实践站、所、中心或文明办管理员可以办理此操作", code=Code.NOT_DISPATCHER)
 
 
 def my_assignment(actor, demand: Demand) -> Assignment:
     mine = permissions.my_assignment(actor, demand)
     if mine is None:
-        raise ActionForbidden("该诉求未派给您所在的部门", code="not_your_department")
+        raise ActionForbidden("该诉求未派给您所在的部门", code=Code.NOT_YOUR_DEPARTMENT)
     return mine
 
 

@@ -28,3 +28,25 @@ def test_a_report_photo_for_the_reporter_and_the_scope_only(dw, api, settings, t
     for outsider in (dw.citizen_b, dw.station_admin_b, dw.handler_traffic):  # traffic police: not assigned
         assert signed_in(outsider).get(url).status_code == 404, outsider
     assert Client().get(url).status_code == 404
+
+
+def test_the_citizens_photos_and_the_departments_are_labelled_apart(dw, walk):
+    import io
+
+    from PIL import Image
+
+    from wenming.core.testing import signed_in
+    from wenming.demands import services
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def png():
+        buf = io.BytesIO()
+        Image.new("RGB", (20, 20), (10, 120, 10)).save(buf, "PNG")
+        return SimpleUploadedFile("p.png", buf.getvalue(), content_type="image/png")
+
+    d = walk.to("handling")
+    services.demand_reply(demand_id=d.pk, actor=walk.handler(dw.dept), reply="已清理", photos=[png()])
+    page = signed_in(dw.station_admin).get(f"/demands/{d.pk}/").content.decode()
+    assert "部门办理照片" in page
+    assert page.index("部门办理照片") < page.index('alt="办理佐证"')

@@ -7,6 +7,7 @@ from django.utils import timezone
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.selectors import in_scope
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import (
     Membership,
     Team,
@@ -19,7 +20,7 @@ from wenming.volunteers.models import (
 @transaction.atomic
 def team_join(*, volunteer: Volunteer, team: Team, note: str = "") -> Membership:
     if Membership.objects.filter(volunteer=volunteer, team=team, left_at__isnull=True).exists():
-        raise TransitionRefused("已是该队队员", code="already_member")
+        raise TransitionRefused("已是该队队员", code=Code.ALREADY_MEMBER)
     team.members.add(volunteer)
     return Membership.objects.create(volunteer=volunteer, kind=Membership.Kind.TEAM, team=team,
                                      joined_at=timezone.now(), note=note[:200])
@@ -92,7 +93,7 @@ def team_member_add(*, actor, team_id, volunteer_id, note: str = "") -> Membersh
     """The team's leader or an admin over its station adds an approved volunteer."""
     team = _team_for(actor, team_id)
     if not _manages_team(actor, team):
-        raise ActionForbidden("只有队长或管理员可以添加队员", code="not_team_manager")
+        raise ActionForbidden("只有队长或管理员可以添加队员", code=Code.NOT_TEAM_MANAGER)
     try:
         volunteer = Volunteer.objects.select_related("node").get(pk=int(volunteer_id))
     except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
@@ -106,7 +107,7 @@ def team_member_add(*, actor, team_id, volunteer_id, note: str = "") -> Membersh
             or (team.org_id and volunteer.org_id == team.org_id and administers(actor, team.org_id))):
         raise NotFound()
     if volunteer.status != Volunteer.Status.APPROVED:
-        raise TransitionRefused("志愿者尚未通过审核", code="not_approved")
+        raise TransitionRefused("志愿者尚未通过审核", code=Code.NOT_APPROVED)
     return team_join(volunteer=volunteer, team=team, note=(note or "")[:200])
 
 
@@ -119,7 +120,7 @@ def team_member_remove(*, actor, team_id, volunteer_id, note: str = "") -> None:
     except (Volunteer.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound("不是该队队员") from None
     if not (volunteer.user_id == actor.pk or _manages_team(actor, team)):
-        raise ActionForbidden("只有本人、队长或管理员可以操作", code="not_team_manager")
+        raise ActionForbidden("只有本人、队长或管理员可以操作", code=Code.NOT_TEAM_MANAGER)
     team_leave(volunteer=volunteer, team=team, note=(note or "")[:200])
 
 
@@ -128,7 +129,7 @@ def volunteer_transfer(*, actor, volunteer_id, org_id, note: str = "") -> Volunt
     """An admin moves a volunteer to another organisation (or none); the history is kept."""
     volunteer = _volunteer_in_scope(actor, volunteer_id)
     if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以办理转移", code="not_reviewer")
+        raise ActionForbidden("只有实践站、所、中心管理员可以办理转移", code=Code.NOT_REVIEWER)
     org = None
     if org_id not in (None, ""):
         try:
@@ -138,5 +139,5 @@ def volunteer_transfer(*, actor, volunteer_id, org_id, note: str = "") -> Volunt
         if (org.node.own_district_id) != volunteer.district_id:
             raise InvalidInput("只能转入本区县的组织", errors={"org": ["只能转入本区县的组织"]})
     if org is not None and volunteer.org_id == org.pk:
-        raise TransitionRefused("已在该组织", code="already_member")
+        raise TransitionRefused("已在该组织", code=Code.ALREADY_MEMBER)
     return org_transfer(volunteer=volunteer, org=org, note=(note or "")[:200])

@@ -14,6 +14,7 @@ from wenming.core.validators import validate_id_number, validate_phone
 from wenming.regions.choices import DISPATCHER_ROLES
 from wenming.regions.models import Node, Station
 from wenming.regions.selectors import in_scope
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import (
     RecordUnlock,
     ServiceCategory,
@@ -99,7 +100,7 @@ def _record_for_staff(*, actor, record_id) -> ServiceRecord:
     if not in_scope(actor, record.volunteer.node):
         raise NotFound()
     if not (actor.is_superuser or actor.role in DISPATCHER_ROLES):
-        raise ActionForbidden("只有实践站、所、中心管理员可以更正服务记录", code="not_reviewer")
+        raise ActionForbidden("只有实践站、所、中心管理员可以更正服务记录", code=Code.NOT_REVIEWER)
     return record
 
 
@@ -115,7 +116,7 @@ def service_record_reverse(*, record_id, actor, reason: str, corrected_hours=Non
     if not reason or len(reason) > 200:
         raise InvalidInput("请填写冲正原因（不超过200字）", errors={"reason": ["请填写冲正原因（不超过200字）"]})
     if record.kind != ServiceRecord.Kind.CREDIT:
-        raise TransitionRefused("冲正记录不能再次冲正", code="is_reversal")
+        raise TransitionRefused("冲正记录不能再次冲正", code=Code.IS_REVERSAL)
     new_hours = None
     if corrected_hours not in (None, ""):
         try:
@@ -134,7 +135,7 @@ def service_record_reverse(*, record_id, actor, reason: str, corrected_hours=Non
                 served_on=record.served_on, hours=-record.hours, confirmed_by=actor,
                 kind=ServiceRecord.Kind.REVERSAL, revision=record.revision, reverses=record, reason=reason)
     except IntegrityError:
-        raise TransitionRefused("该记录已冲正过", code="already_reversed") from None
+        raise TransitionRefused("该记录已冲正过", code=Code.ALREADY_REVERSED) from None
     Volunteer.objects.filter(pk=volunteer.pk).update(total_hours=F("total_hours") - record.hours)
     if new_hours is not None:
         service_hours_credit(volunteer=volunteer, hours=new_hours, source=record.source, source_id=record.source_id,

@@ -13,6 +13,7 @@ from wenming.regions.models import Station, User
 from wenming.regions.selectors import in_scope
 from wenming.regions.services import user_create
 from wenming.volunteers import permissions
+from wenming.volunteers.codes import Code
 from wenming.volunteers.models import (
     TIME_SLOTS,
     ServiceCategory,
@@ -78,7 +79,7 @@ def volunteer_register(*, actor, data: Registration) -> Volunteer:
         errors["categories"] = ["服务类别无效"]
     authenticated = getattr(actor, "is_authenticated", False)
     if authenticated and Volunteer.objects.filter(user=actor).exists():
-        raise TransitionRefused("您已注册为志愿者", code="already_registered")
+        raise TransitionRefused("您已注册为志愿者", code=Code.ALREADY_REGISTERED)
     if not authenticated and not (8 <= len(data.password or "") <= 128):
         errors["password"] = ["密码8–128位"]
     if errors:
@@ -133,7 +134,7 @@ def review_placed(flow, pk, *, actor, approve: bool, note: str, may: bool, refus
 
     record = flow.lock(read)
     if not may:
-        raise ActionForbidden(refusal, code="not_reviewer")
+        raise ActionForbidden(refusal, code=Code.NOT_REVIEWER)
     return workflow.review(flow, record, actor=actor, approve=approve, note=note)
 
 
