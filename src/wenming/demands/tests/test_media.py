@@ -33,12 +33,11 @@ def test_a_report_photo_for_the_reporter_and_the_scope_only(dw, api, settings, t
 def test_the_citizens_photos_and_the_departments_are_labelled_apart(dw, walk):
     import io
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
     from wenming.core.testing import signed_in
     from wenming.demands import services
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     def png():
         buf = io.BytesIO()
