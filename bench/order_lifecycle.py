@@ -330,7 +330,7 @@ class Server:
     def start(self, timeout: float = 180) -> None:
         self.port = free_port()
         cmd = [*wenming_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--workers", str(self.args.workers), "--threads", str(self.args.threads)]
+               "--workers", str(self.args.workers), "--threads", str(self.args.threads), "--no-worker"]
         if not self.migrate:
             cmd.append("--no-migrate")
         log(f"starting {self.name} server: {' '.join(cmd[-9:])}")

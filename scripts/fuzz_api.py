@@ -90,7 +90,7 @@ def main() -> int:
         subprocess.run([BIN / "wenming", "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([BIN / "wenming", "serve", "--port", str(port), "--workers", "2"], env=env,
+        server = subprocess.Popen([BIN / "wenming", "serve", "--port", str(port), "--workers", "2", "--no-worker"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"{base}/api/schema/")
         print(f"fuzz: demo district served at {base} in {time.monotonic() - started:.0f} s", flush=True)

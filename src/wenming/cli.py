@@ -1,7 +1,9 @@
 """`wenming`: the one console command an operator needs.
 
   wenming serve [--host H] [--port P] [--workers N]   collect static files, serve with gunicorn (migrating
-                                                       first when migrations are pending, except in production)
+                [--no-worker]                          first when migrations are pending, except in production),
+                                                       with the task queue's worker beside it (not in production,
+                                                       where the worker is a service of its own)
   wenming migrate                                      apply database migrations
   wenming demo [--scale full] [--reset]                build the Bazhou-shaped demo district
   wenming jobs [NAME ...]                              run periodic jobs once now (all when none named)
@@ -49,6 +51,8 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
     parser.add_argument("--no-migrate", action="store_true")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="do not start the task queue's worker beside the web server")
     args = parser.parse_args(argv)
     from django.conf import settings
 
@@ -63,9 +67,21 @@ def serve(argv: list[str]) -> None:
     _django(["collectstatic", "--noinput", "-v", "0"])
     from gunicorn.app.wsgiapp import run
 
+    if not (args.no_worker or settings.PRODUCTION):
+        _start_worker()
     sys.argv = gunicorn_argv(args.host, args.port, args.workers, args.threads)
     print(f"文明实践云平台已启动： http://{args.host}:{args.port}/", flush=True)
     run()
+
+
+def _start_worker() -> None:
+    """One command runs the demo: the worker delivers notices (the outbox) and runs the periodic
+    jobs beside the web server, and stops with it."""
+    import atexit
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "wenming.cli", "worker"])
+    atexit.register(worker.terminate)
 
 
 def main(argv: list[str] | None = None) -> None:

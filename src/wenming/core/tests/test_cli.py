@@ -37,3 +37,20 @@ def _tables(var_dir) -> str:
 
     with sqlite3.connect(var_dir / "wenming.sqlite3") as db:
         return " ".join(r[0] for r in db.execute("SELECT name FROM sqlite_master"))
+
+
+@pytest.mark.parametrize("argv, production, started", [([], False, True), (["--no-worker"], False, False),
+                                                        ([], True, False)])
+def test_serve_starts_the_worker_beside_it_except_in_production_or_when_told_not_to(monkeypatch, settings, argv,
+                                                                                     production, started):
+    import gunicorn.app.wsgiapp
+
+    calls = []
+    settings.PRODUCTION = production
+    monkeypatch.setattr(cli, "pending_migrations", lambda: [])
+    monkeypatch.setattr(cli, "_django", lambda args: None)
+    monkeypatch.setattr(cli, "_start_worker", lambda: calls.append("worker"))
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: calls.append("gunicorn"))
+    monkeypatch.setattr(sys, "argv", ["wenming"])
+    cli.serve(["--port", "8798", *argv])
+    assert calls == (["worker", "gunicorn"] if started else ["gunicorn"])

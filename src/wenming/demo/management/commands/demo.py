@@ -62,7 +62,17 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("用时：" + "，".join(f"{label.removeprefix('生成')} {s:.1f} 秒" for label, s in report.seconds.items()))
         self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，共用时 {total:.1f} 秒。"))
+        self._deliver_outbox()
         self._add_years(years, seed)
+
+    def _deliver_outbox(self):
+        """The story's notices go out as a worker would send them: without provider credentials
+        they are logged (发送记录), so the demo shows its SMS and WeChat messages offline."""
+        from wenming.core.outbox import deliver_due
+
+        counts = deliver_due(limit=1_000_000)
+        if counts:
+            self.stdout.write("短信、微信消息：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
     def _add_years(self, years, seed):
         if not years:
