@@ -66,3 +66,51 @@ def clean_photo(upload, *, field: str = "photos") -> ContentFile:
     out = io.BytesIO()
     clean.save(out, format=fmt, **({"quality": 88} if fmt == "JPEG" else {}))
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}")
+
+
+# ---------------------------------------------------------------------------- held while deciding
+
+STASH_SESSION_KEY = "held_photos"
+STASH_DIR = "held"
+
+
+def hold_photos(session, uploads) -> str:
+    """Keep the photos a form sent while the person decides what to do with it (a duplicate
+    warning: merge, or record anyway), so they need not choose them again. Cleaned like any
+    photo (400/413 first), stored under the session's own token; one set per session."""
+    from django.core.files.storage import default_storage
+
+    release_photos(session)
+    uploads = list(uploads or [])[:9]
+    if not uploads:
+        return ""
+    token = uuid.uuid4().hex
+    names = [default_storage.save(f"{STASH_DIR}/{token}/{i}-{clean.name}", clean)
+             for i, clean in enumerate(clean_photo(u) for u in uploads)]
+    session[STASH_SESSION_KEY] = {"token": token, "names": names}
+    return token
+
+
+def held_photos(session, token) -> list:
+    """The photos held under `token` for this session (none for another session's token)."""
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    held = session.get(STASH_SESSION_KEY) or {}
+    if not token or not isinstance(token, str) or held.get("token") != token:
+        return []
+    out = []
+    for name in held.get("names", []):
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as f:
+                out.append(SimpleUploadedFile(name.rsplit("/", 1)[-1], f.read()))
+    return out
+
+
+def release_photos(session) -> None:
+    from django.core.files.storage import default_storage
+
+    held = session.pop(STASH_SESSION_KEY, None) or {}
+    for name in held.get("names", []):
+        if default_storage.exists(name):
+            default_storage.delete(name)

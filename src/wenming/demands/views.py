@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.excel import wants_xlsx
 from wenming.core.pages import run_service
+from wenming.core.uploads import held_photos, hold_photos, release_photos
 from wenming.demands import exports, permissions, rates, selectors, services
 from wenming.demands.choices import Channel, DemandStatus
 from wenming.demands.serializers import DemandRecordIn
@@ -49,7 +50,8 @@ def _record_from_post(request, *, channel, household=None, visit=None):
     parsed.is_valid(raise_exception=True)
     data = dict(parsed.validated_data)
     force, merge_into = data.pop("force"), data.pop("merge_into")
-    data["photos"] = request.FILES.getlist("photos")
+    # photos chosen before a duplicate warning are held for the person's decision
+    data["photos"] = request.FILES.getlist("photos") or held_photos(request.session, request.POST.get("photo_token"))
     if visit is not None:
         data["visit"] = visit.pk
     record = services.RecordInput(**data)
@@ -60,8 +62,10 @@ def _record_from_post(request, *, channel, household=None, visit=None):
 
 
 def _duplicates_context(request, found) -> dict:
+    photos = request.FILES.getlist("photos")
+    token = hold_photos(request.session, photos) if photos else request.POST.get("photo_token", "")[:40]
     return {"duplicates": found.candidates, "duplicate_days": selectors.DemandConfig.current().duplicate_days,
-            "had_photos": bool(request.FILES.getlist("photos")),
+            "photo_token": token, "held_count": len(held_photos(request.session, token)),
             "can_merge_as_dispatcher": permissions.is_dispatcher(request.user)}
 
 
@@ -95,6 +99,7 @@ def report(request):
         except (ActionForbidden, TransitionRefused) as exc:
             messages.error(request, exc.message)
         else:
+            release_photos(request.session)
             if demand.merged_into_id:
                 messages.success(request, f"已登记（编号 {demand.number}）并合并到 {demand.merged_into.number}，"
                                           "办理结果将同步给您。")
@@ -159,6 +164,7 @@ def household(request, pk):
         except (ActionForbidden, TransitionRefused) as exc:
             messages.error(request, exc.message)
         else:
+            release_photos(request.session)
             merged = f"，已合并到 {demand.merged_into.number}" if demand and demand.merged_into_id else ""
             messages.success(request, f"走访已登记{'，诉求编号 ' + demand.number if demand else ''}{merged}")
             return redirect(f"{reverse('demands:household', args=[h.pk])}?visit={visit.pk}")

@@ -206,3 +206,16 @@ def test_only_inspectors_record_problems(aw):
     with pytest.raises(InvalidInput):
         services.problem_record(actor=aw.inspector, description="x", unit_id=aw.unit_a.pk)  # no photo
     assert not Problem.objects.exists()
+
+
+def test_a_problems_photos_show_what_was_found_apart_from_the_fix(aw):
+    from wenming.core.testing import signed_in
+
+    site = services.site_create(actor=aw.office_admin, name="江北农贸市场", kind="market", unit_id=aw.unit_a.pk,
+                                latitude="31.87", longitude="106.75")
+    problem = services.problem_record(actor=aw.inspector, description="垃圾堆放", site_id=site.pk, photos=[png()],
+                                      deadline_days=3, now=at(2026, 11, 2))
+    services.problem_report_fix(actor=aw.institute_admin, problem_id=problem.pk, report="已清理", photos=[png()],
+                                now=at(2026, 11, 3))
+    page = signed_in(aw.inspector).get(f"/assessment/problems/{problem.pk}/").content.decode()
+    assert page.index("发现照片") < page.index("整改后照片")

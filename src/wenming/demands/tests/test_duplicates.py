@@ -156,3 +156,34 @@ def test_the_target_page_lists_what_was_merged_into_it_for_staff_only(dw, walk, 
     number = r.json()["number"]
     assert number in signed_in(dw.station_admin).get(f"/demands/{target.pk}/").content.decode()
     assert number not in signed_in(dw.citizen).get(f"/demands/{target.pk}/").content.decode()
+
+
+def test_the_photo_chosen_before_the_warning_is_kept_for_the_choice(dw, walk):
+    import io
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from wenming.demands.models import DemandPhoto
+
+    def jpeg():
+        buf = io.BytesIO()
+        Image.new("RGB", (30, 20), (200, 30, 30)).save(buf, "JPEG")
+        return SimpleUploadedFile("stall.jpg", buf.getvalue(), content_type="image/jpeg")
+
+    walk.record(by=dw.citizen)
+    c = signed_in(dw.citizen_b)
+    form = payload(dw, node=dw.village_a.pk)
+    body = c.post("/demands/report/", {**form, "photos": [jpeg()]}).content.decode()
+    assert "已保留您选择的 1 张照片" in body
+    token = re.search(r'name="photo_token" value="([0-9a-f]+)"', body).group(1)
+    # another person's session cannot use the token
+    other = signed_in(dw.citizen)
+    other.post("/demands/report/", {**form, "force": "1", "photo_token": token, "description": "别人的诉求"})
+    assert not DemandPhoto.objects.exists()
+    r = c.post("/demands/report/", {**form, "force": "1", "photo_token": token}, follow=True)
+    assert "已提交" in r.content.decode()
+    mine = Demand.objects.filter(description=form["description"], status="received").latest("id")
+    assert DemandPhoto.objects.filter(demand=mine).count() == 1
+    assert "held_photos" not in c.session  # released once recorded
