@@ -22,6 +22,7 @@ register("orders:appointment", "我的订单：约定的服务时间", sms=True,
 register("orders:declined", "队伍拒单，待重新派单", wechat=True, roles=DISPATCHER_ROLES)
 register("orders:completed", "我的订单：服务完成待评价", sms=True, roles=PEOPLE)
 register("orders:escalated", "订单超时升级督办", wechat=True, roles=DISPATCHER_ROLES)
+register("orders:overdue", "本站订单已超时", sms=True, wechat=True, roles=DISPATCHER_ROLES)
 
 
 def _admins_of(station: Station):
@@ -106,6 +107,10 @@ def completed(order: Order) -> None:
 
 
 def escalated(order: Order) -> None:
+    """The level above is told to supervise; the order's own station, that its order is late."""
+    notify(_admins_of(order.station), key=f"orders:overdue:{order.pk}:{order.escalation_level}", link=_link(order),
+           title=f"订单已超时：{order.number}", body=f"{order.get_status_display()}环节超过办理时限，已报上级督办",
+           params=[order.number, order.get_status_display()])
     if order.escalated_to_id:
         notify(_admins_of(order.escalated_to), key=f"orders:escalated:{order.pk}:{order.escalation_level}",
                link=_link(order), title=f"订单超时升级督办：{order.number}",

@@ -70,6 +70,9 @@ def test_escalation_tells_the_level_above_once(flow, world):
     order = Order.objects.get(pk=oid)
     assert Notice.objects.filter(key__startswith=f"orders:escalated:{oid}:").count() == \
         Notice.objects.filter(user__node=order.escalated_to.node).count() >= 1
+    # and the order's own station, once, that it is late
+    overdue = Notice.objects.filter(key__startswith=f"orders:overdue:{oid}:")
+    assert [n.user for n in overdue] == [world.station_admin]
 
 
 def test_a_refused_step_sends_nothing(flow, world):
