@@ -84,6 +84,24 @@ def digest(value: str) -> str:
     return hmac.new(settings.DIGEST_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+class KeepsDigests:
+    """A model mixin: each encrypted column named in `DIGESTS` ({"phone": "phone_digest"}) keeps
+    its keyed hash beside it on every save, so rows are found by value without decrypting."""
+
+    DIGESTS: dict[str, str] = {}
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        also = set()
+        for source, target in self.DIGESTS.items():
+            setattr(self, target, digest(getattr(self, source) or ""))
+            if fields is not None and source in fields:
+                also.add(target)
+        if also:
+            kwargs["update_fields"] = {*fields, *also}
+        super().save(*args, **kwargs)
+
+
 class ProtectedField(models.TextField):
     """A text column stored encrypted; Python sees plain text."""
 

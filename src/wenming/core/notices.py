@@ -67,10 +67,9 @@ def kind_of(key: str) -> str:
     return ":".join(parts)
 
 
-def channels_for(user, kind: Kind) -> set[str]:
-    """The outside channels a notice of `kind` takes to `user`: the kind's defaults, then the
-    person's own choice; no SMS per notice for the digest roles unless it is urgent."""
-    choice = next((c for c in getattr(user, "_channel_choices", None) or () if c.kind == kind.code), None)
+def channels_for(user, kind: Kind, choice: ChannelChoice | None = None) -> set[str]:
+    """The outside channels a notice of `kind` takes to `user`: the kind's defaults, unless the
+    person chose otherwise (`choice`); no SMS per notice for the digest roles unless it is urgent."""
     wanted = set()
     if choice.sms if choice else kind.sms:
         wanted.add(Delivery.Channel.SMS)
@@ -133,14 +132,12 @@ def _queue_outside(users: list, *, key: str, title: str, body: str, link: str, p
         kind = Kind(kind.code, kind.label, sms=kind.sms or urgent, wechat=kind.wechat, urgent=urgent)
     if not users:
         return
-    choices = {}
-    for c in ChannelChoice.objects.filter(user_id__in=[u.pk for u in users], kind=code):
-        choices.setdefault(c.user_id, []).append(c)
+    # one choice per (user, kind): the table's unique constraint
+    choices = {c.user_id: c for c in ChannelChoice.objects.filter(user_id__in=[u.pk for u in users], kind=code)}
     now = timezone.now()
     rows = []
     for user in users:
-        user._channel_choices = choices.get(user.pk, ())
-        for channel in sorted(channels_for(user, kind)):
+        for channel in sorted(channels_for(user, kind, choices.get(user.pk))):
             rows.append(Delivery(user=user, key=key, kind=code, channel=channel, urgent=kind.urgent, title=title,
                                  body=body, link=link, params=[str(p) for p in (params or [title])][:10],
                                  next_attempt_at=now, created_at=now))

@@ -107,6 +107,12 @@ def held_photos(session, token) -> list:
     return out
 
 
+def held_count(session, token) -> int:
+    """How many photos are held under `token` for this session (without reading them)."""
+    held = session.get(STASH_SESSION_KEY) or {}
+    return len(held.get("names", [])) if token and held.get("token") == token else 0
+
+
 def release_photos(session) -> None:
     from django.core.files.storage import default_storage
 

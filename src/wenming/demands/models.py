@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from wenming.core.crypto import ProtectedField
+from wenming.core.crypto import KeepsDigests, ProtectedField
 from wenming.demands.choices import (
     FINISHED_ASSIGNMENT,
     AssignmentStatus,
@@ -128,8 +128,10 @@ class Visit(models.Model):
         ordering = ["-at"]
 
 
-class Demand(models.Model):
+class Demand(KeepsDigests, models.Model):
     """A citizen demand (群众诉求), from any channel, and its work-order state."""
+
+    DIGESTS = {"contact_phone": "contact_digest"}  # the lookup hash kept beside the encrypted number
 
     scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
 
@@ -204,14 +206,6 @@ class Demand(models.Model):
             models.CheckConstraint(condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
                                    name="demand_merged_has_target"),
         ]
-
-    def save(self, *args, **kwargs):
-        from wenming.core.crypto import digest
-
-        self.contact_digest = digest(self.contact_phone or "")
-        if kwargs.get("update_fields") is not None and "contact_phone" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_digest"}
-        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.number or f"#{self.pk}"

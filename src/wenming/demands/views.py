@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from wenming.core.errors import ActionForbidden, InvalidInput, NotFound, TransitionRefused
 from wenming.core.excel import wants_xlsx
 from wenming.core.pages import run_service
-from wenming.core.uploads import held_photos, hold_photos, release_photos
+from wenming.core.uploads import held_count, held_photos, hold_photos, release_photos
 from wenming.demands import exports, permissions, rates, selectors, services
 from wenming.demands.choices import Channel, DemandStatus
 from wenming.demands.serializers import DemandRecordIn
@@ -65,7 +65,7 @@ def _duplicates_context(request, found) -> dict:
     photos = request.FILES.getlist("photos")
     token = hold_photos(request.session, photos) if photos else request.POST.get("photo_token", "")[:40]
     return {"duplicates": found.candidates, "duplicate_days": selectors.DemandConfig.current().duplicate_days,
-            "photo_token": token, "held_count": len(held_photos(request.session, token)),
+            "photo_token": token, "held_count": held_count(request.session, token),
             "can_merge_as_dispatcher": permissions.is_dispatcher(request.user)}
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from wenming.core.crypto import ProtectedField
+from wenming.core.crypto import KeepsDigests, ProtectedField
 from wenming.orders.choices import DispatchMode, EventKind, OfferStatus, OrderStatus
 from wenming.regions.models import Node, Station
 from wenming.volunteers.models import ServiceCategory, Team
@@ -26,8 +26,10 @@ class ServiceItem(models.Model):
         return self.name
 
 
-class Order(models.Model):
+class Order(KeepsDigests, models.Model):
     """A citizen's service order (点单 → 派单 → 接单 → 评单); see DESIGN §3."""
+
+    DIGESTS = {"contact_phone": "contact_digest"}  # the lookup hash kept beside the encrypted number
 
     scope_path_lookup = "path"  # how a record reaches the region tree (regions.admin_scope)
 
@@ -97,14 +99,6 @@ class Order(models.Model):
                 condition=~models.Q(status__in=["accepted", "completed", "rated"]) | models.Q(team__isnull=False),
                 name="order_served_has_team"),
         ]
-
-    def save(self, *args, **kwargs):
-        from wenming.core.crypto import digest
-
-        self.contact_digest = digest(self.contact_phone or "")
-        if kwargs.get("update_fields") is not None and "contact_phone" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_digest"}
-        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.number or f"#{self.pk}"

@@ -54,11 +54,6 @@ def _leader(team) -> tuple[str, str]:
     return (leader.full_name or leader.username), mask_phone(leader.phone)
 
 
-def _team_line(team) -> tuple[str, str]:
-    name, phone = _leader(team)
-    return team.name, f"{name} {phone}".strip()
-
-
 def _sms_params(order: Order, *middle) -> list[str]:
     """The SMS template's parameters: the service, what the step adds, the team, its leader and
     the leader's masked phone — each cut to the 12 characters a template variable may hold."""
@@ -69,7 +64,7 @@ def _sms_params(order: Order, *middle) -> list[str]:
 def _tell_citizen(order: Order, kind: str, title: str, *middle) -> None:
     """The citizen hears of a step of their order: the team, its leader and how to reach them."""
     if order.citizen_id and order.team_id:
-        _team, leader = _team_line(order.team)
+        leader = " ".join(part for part in _leader(order.team) if part)
         notify([order.citizen], key=f"{kind}:{order.pk}:{order.version}", link=_link(order), title=title,
                body=f"{order.service_item.name} · 队长 {leader}", params=_sms_params(order, *middle))
 

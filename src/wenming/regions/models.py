@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from wenming.core.crypto import ProtectedField
+from wenming.core.crypto import KeepsDigests, ProtectedField
 from wenming.regions.choices import NodeKind, Role, StationKind
 
 
@@ -114,8 +114,10 @@ class Department(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(KeepsDigests, AbstractUser):
     """A person using the platform, with one role and the node whose subtree they see."""
+
+    DIGESTS = {"phone": "phone_digest"}  # the lookup hash kept beside the encrypted number
 
     scope_path_lookup = "node__path"  # how a record reaches the region tree (regions.admin_scope)
 
@@ -139,14 +141,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
-
-    def save(self, *args, **kwargs):
-        from wenming.core.crypto import digest
-
-        self.phone_digest = digest(self.phone or "")
-        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digest"}
-        super().save(*args, **kwargs)
 
     def set_password(self, raw_password):
         # every way a password changes passes here (the admin, the change page, services), and
